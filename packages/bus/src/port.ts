@@ -3,7 +3,9 @@
  * the contracts package owns the encoding. Adapters: `createMemoryBus` (embedded, one process)
  * and `createNatsBus` (NATS JetStream). Both pass the same contract suite.
  */
-import type { StreamSpec } from '@homelab-ai/contracts';
+import type { PortHealth, StreamSpec } from '@homelab-ai/contracts';
+
+export type { PortHealth } from '@homelab-ai/contracts';
 
 export type BusHeaders = Record<string, string>;
 
@@ -70,11 +72,6 @@ export type DeliveryHandler = (delivery: Delivery) => Promise<void>;
 export interface Consumer {
   /** Stops taking new deliveries and waits (up to `graceMs`) for those in flight. */
   stop(graceMs?: number): Promise<void>;
-}
-
-export interface PortHealth {
-  healthy: boolean;
-  detail: string;
 }
 
 export interface Bus {

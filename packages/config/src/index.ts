@@ -1,1 +1,2 @@
-export {};
+export * from './variables.js';
+export * from './load.js';

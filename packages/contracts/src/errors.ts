@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   unavailable: { httpStatus: 503, retryable: true, summary: 'a dependency is unavailable' },
   model_not_configured: { httpStatus: 503, retryable: false, summary: 'no model is configured' },
   model_error: { httpStatus: 502, retryable: true, summary: 'the model service failed' },
+  model_rejected: { httpStatus: 502, retryable: false, summary: 'the model service refused the request' },
   cancelled: { httpStatus: 499, retryable: false, summary: 'the operation was cancelled' },
   internal: { httpStatus: 500, retryable: false, summary: 'internal error' },
 } as const satisfies Record<string, { httpStatus: number; retryable: boolean; summary: string }>;

@@ -8,3 +8,4 @@ export * from './messages/chat.js';
 export * from './messages/voice.js';
 export * from './messages/pipeline.js';
 export * from './messages/dead-letter.js';
+export * from './health.js';

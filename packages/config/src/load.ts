@@ -1,0 +1,114 @@
+/**
+ * Loads configuration: defaults, then an optional file (`HOMELAB_CONFIG`, JSON or KEY=VALUE
+ * lines), then environment variables. A wrong value stops startup with a message naming it.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PlatformError } from '@homelab-ai/contracts';
+import { VARIABLES, VARIABLE_NAMES, type VariableName } from './variables.js';
+
+export interface PlatformConfig {
+  http: { host: string; port: number };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  dataDir: string;
+  modelsDir: string;
+  bus: {
+    natsUrl: string | undefined;
+    natsToken: string | undefined;
+    ackWaitMs: number;
+    maxDeliver: number;
+  };
+  llm: {
+    baseUrl: string | undefined;
+    model: string | undefined;
+    apiKey: string | undefined;
+    modelPath: string | undefined;
+    contextSize: number;
+    maxTokens: number;
+    timeoutMs: number;
+  };
+  chat: { concurrency: number };
+  shutdownGraceMs: number;
+  /** Where each value came from, for `homelab-ai up` to report. */
+  sources: Record<VariableName, 'default' | 'file' | 'env'>;
+}
+
+type RawValues = Partial<Record<string, string>>;
+
+function readConfigFile(path: string): RawValues {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new PlatformError('invalid_config', `HOMELAB_CONFIG: cannot read ${path}: ${(error as Error).message}`);
+  }
+  if (path.endsWith('.json')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new PlatformError('invalid_config', `HOMELAB_CONFIG: ${path} is not valid JSON: ${(error as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new PlatformError('invalid_config', `HOMELAB_CONFIG: ${path} must hold a JSON object of VARIABLE: value`);
+    }
+    return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
+  }
+  const values: RawValues = {};
+  for (const [index, line] of text.split(/\r?\n/).entries()) {
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith('#')) continue;
+    const match = /^(?:export\s+)?([A-Z0-9_]+)\s*=\s*(.*)$/.exec(trimmed);
+    if (!match) throw new PlatformError('invalid_config', `HOMELAB_CONFIG: ${path} line ${index + 1} is not KEY=VALUE`);
+    values[match[1] as string] = (match[2] as string).replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return values;
+}
+
+/** Reads and validates the configuration; throws `invalid_config` naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+  const fileValues = env.HOMELAB_CONFIG ? readConfigFile(resolve(env.HOMELAB_CONFIG)) : {};
+  const unknown = Object.keys(fileValues).filter((key) => !(key in VARIABLES));
+  const problems: string[] = unknown.map((key) => `${key}: not a known variable (in HOMELAB_CONFIG)`);
+  const values: Record<string, unknown> = {};
+  const sources = {} as PlatformConfig['sources'];
+  for (const name of VARIABLE_NAMES) {
+    const fromEnv = env[name];
+    const fromFile = fileValues[name];
+    const raw = fromEnv !== undefined && fromEnv !== '' ? fromEnv : fromFile !== undefined && fromFile !== '' ? fromFile : undefined;
+    sources[name] = raw === fromEnv && raw !== undefined ? 'env' : raw !== undefined ? 'file' : 'default';
+    const candidate = raw ?? VARIABLES[name].fallback;
+    if (candidate === undefined) continue;
+    const parsed = VARIABLES[name].schema.safeParse(candidate);
+    if (parsed.success) values[name] = parsed.data;
+    else problems.push(`${name}: ${parsed.error.issues[0]?.message ?? 'invalid'} (got ${JSON.stringify(candidate)})`);
+  }
+  if (problems.length > 0) {
+    throw new PlatformError('invalid_config', `Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const get = <T>(name: VariableName) => values[name] as T;
+  return {
+    http: { host: get('HOST'), port: get('PORT') },
+    logLevel: get('LOG_LEVEL'),
+    dataDir: resolve(get<string>('HOMELAB_DATA_DIR')),
+    modelsDir: resolve(get<string>('HOMELAB_MODELS_DIR')),
+    bus: {
+      natsUrl: get('NATS_URL'),
+      natsToken: get('NATS_TOKEN'),
+      ackWaitMs: get('BUS_ACK_WAIT_MS'),
+      maxDeliver: get('BUS_MAX_DELIVER'),
+    },
+    llm: {
+      baseUrl: get('LLM_BASE_URL'),
+      model: get('LLM_MODEL'),
+      apiKey: get('LLM_API_KEY'),
+      modelPath: get<string | undefined>('LLM_MODEL_PATH') && resolve(get<string>('LLM_MODEL_PATH')),
+      contextSize: get('LLM_CONTEXT_SIZE'),
+      maxTokens: get('LLM_MAX_TOKENS'),
+      timeoutMs: get('LLM_TIMEOUT_MS'),
+    },
+    chat: { concurrency: get('CHAT_CONCURRENCY') },
+    shutdownGraceMs: get('SHUTDOWN_GRACE_MS'),
+    sources,
+  };
+}
