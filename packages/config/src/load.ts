@@ -24,6 +24,7 @@ export interface PlatformConfig {
     apiKey: string | undefined;
     modelPath: string | undefined;
     contextSize: number;
+    threads: number | undefined;
     maxTokens: number;
     timeoutMs: number;
   };
@@ -104,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       apiKey: get('LLM_API_KEY'),
       modelPath: get<string | undefined>('LLM_MODEL_PATH') && resolve(get<string>('LLM_MODEL_PATH')),
       contextSize: get('LLM_CONTEXT_SIZE'),
+      threads: get('LLM_THREADS'),
       maxTokens: get('LLM_MAX_TOKENS'),
       timeoutMs: get('LLM_TIMEOUT_MS'),
     },

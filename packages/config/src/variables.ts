@@ -47,6 +47,7 @@ export const VARIABLES = {
     help: 'GGUF file for the embedded llama.cpp engine (used when LLM_BASE_URL is unset).',
   },
   LLM_CONTEXT_SIZE: { schema: positiveInt.max(1_048_576), fallback: '4096', help: 'Context window of the embedded engine, in tokens.' },
+  LLM_THREADS: { schema: positiveInt.max(256), fallback: undefined, help: 'CPU threads of the embedded engine (default: all cores).' },
   LLM_MAX_TOKENS: { schema: positiveInt.max(131_072), fallback: '1024', help: 'Most tokens generated per answer.' },
   LLM_TIMEOUT_MS: { schema: positiveInt, fallback: '120000', help: 'Longest a model call may take.' },
   CHAT_CONCURRENCY: { schema: positiveInt.max(1024), fallback: '8', help: 'Chat turns one handler runs at once.' },

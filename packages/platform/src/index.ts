@@ -1,1 +1,3 @@
-export {};
+export * from './adapters.js';
+export * from './platform.js';
+export * from './roles.js';

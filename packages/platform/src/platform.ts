@@ -1,0 +1,66 @@
+/** The platform's ports, built from configuration, and their health. */
+import { ALL_STREAMS, type ComponentHealth } from '@homelab-ai/contracts';
+import type { Bus } from '@homelab-ai/bus';
+import type { PlatformConfig } from '@homelab-ai/config';
+import type { ChatModel } from '@homelab-ai/models';
+import {
+  createLogger,
+  createMetrics,
+  installTracing,
+  type Logger,
+  type PlatformMetrics,
+} from '@homelab-ai/observability';
+import { summarizeHealth, type HealthReport } from '@homelab-ai/web';
+import { createBusFromConfig, createChatModelFromConfig } from './adapters.js';
+
+export interface Platform {
+  config: PlatformConfig;
+  logger: Logger;
+  metrics: PlatformMetrics;
+  bus: Bus;
+  chatModel: ChatModel;
+  health(): Promise<HealthReport>;
+  close(): Promise<void>;
+}
+
+async function componentHealth(
+  adapter: string,
+  check: () => Promise<{ healthy: boolean; detail: string }>,
+): Promise<ComponentHealth> {
+  try {
+    return { adapter, ...(await check()) };
+  } catch (error) {
+    return { adapter, healthy: false, detail: (error as Error).message };
+  }
+}
+
+export async function createPlatform(
+  config: PlatformConfig,
+  options: { name?: string; logger?: Logger } = {},
+): Promise<Platform> {
+  installTracing();
+  const name = options.name ?? 'homelab-ai';
+  const logger = options.logger ?? createLogger({ level: config.logLevel, name });
+  const metrics = createMetrics();
+  const bus = await createBusFromConfig(config, logger, name);
+  await bus.ensureStreams(ALL_STREAMS);
+  const chatModel = createChatModelFromConfig(config);
+  return {
+    config,
+    logger,
+    metrics,
+    bus,
+    chatModel,
+    health: async () => {
+      const [busHealth, llmHealth] = await Promise.all([
+        componentHealth(bus.adapter, () => bus.health()),
+        componentHealth(chatModel.adapter, () => chatModel.health()),
+      ]);
+      return summarizeHealth({ bus: busHealth, llm: llmHealth });
+    },
+    close: async () => {
+      await bus.close();
+      await chatModel.close();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/** Serves the browser assets: our CSS/JS and htmx from its npm package, cached in memory. */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Hono } from 'hono';
+
+const require = createRequire(import.meta.url);
+const publicDir = new URL('../../public/', import.meta.url);
+
+const ASSETS: Record<string, { path: string | URL; type: string }> = {
+  'app.css': { path: new URL('app.css', publicDir), type: 'text/css; charset=utf-8' },
+  'chat.js': { path: new URL('chat.js', publicDir), type: 'text/javascript; charset=utf-8' },
+  'htmx.min.js': { path: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
+  'htmx-ws.js': { path: require.resolve('htmx-ext-ws/dist/ws.js'), type: 'text/javascript; charset=utf-8' },
+};
+
+export function addStaticRoutes(app: Hono): void {
+  const cache = new Map<string, Buffer>();
+  app.get('/static/:name', (context) => {
+    const name = context.req.param('name');
+    const asset = ASSETS[name];
+    if (!asset) return context.notFound();
+    let body = cache.get(name);
+    if (!body) {
+      body = readFileSync(asset.path);
+      cache.set(name, body);
+    }
+    return context.body(new Uint8Array(body), 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=300' });
+  });
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Runs every compiled test file (packages/*/dist/**/*.test.js) with Node's test runner.
+// `npm test` builds first (pretest); pass paths or name fragments to run a subset.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function findTests(directory) {
+  const found = [];
+  for (const entry of readdirSync(directory)) {
+    const path = join(directory, entry);
+    if (entry === 'node_modules') continue;
+    if (statSync(path).isDirectory()) found.push(...findTests(path));
+    else if (entry.endsWith('.test.js')) found.push(path);
+  }
+  return found;
+}
+
+const packages = readdirSync('packages').map((name) => join('packages', name, 'dist'));
+const all = packages.filter((dist) => { try { return statSync(dist).isDirectory(); } catch { return false; } }).flatMap(findTests).sort();
+const filters = process.argv.slice(2);
+const selected = filters.length ? all.filter((file) => filters.some((filter) => file.includes(filter))) : all;
+if (selected.length === 0) {
+  console.error(`no test files match ${filters.join(' ')}`);
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ['--test', '--test-timeout=180000', '--test-concurrency=2', ...selected], { stdio: 'inherit' });
+process.exit(result.status ?? 1);
