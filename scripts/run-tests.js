@@ -17,12 +17,27 @@ function findTests(directory) {
 }
 
 const packages = readdirSync('packages').map((name) => join('packages', name, 'dist'));
-const all = packages.filter((dist) => { try { return statSync(dist).isDirectory(); } catch { return false; } }).flatMap(findTests).sort();
+const all = packages
+  .filter((dist) => {
+    try {
+      return statSync(dist).isDirectory();
+    } catch {
+      return false;
+    }
+  })
+  .flatMap(findTests)
+  .sort();
 const filters = process.argv.slice(2);
-const selected = filters.length ? all.filter((file) => filters.some((filter) => file.includes(filter))) : all;
+const selected = filters.length
+  ? all.filter((file) => filters.some((filter) => file.includes(filter)))
+  : all;
 if (selected.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-timeout=180000', '--test-concurrency=2', ...selected], { stdio: 'inherit' });
+const result = spawnSync(
+  process.execPath,
+  ['--test', '--test-timeout=180000', '--test-concurrency=2', ...selected],
+  { stdio: 'inherit' },
+);
 process.exit(result.status ?? 1);

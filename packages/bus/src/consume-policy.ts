@@ -49,7 +49,8 @@ export async function settleDelivery(
 /** Publishes the original message and the reason to `ai.deadletter.{subject}`. */
 export async function publishDeadLetter(
   bus: Pick<Bus, 'publish'>,
-  message: Pick<Delivery, 'subject' | 'data' | 'headers'> & Partial<Pick<Delivery, 'stream' | 'streamSequence'>>,
+  message: Pick<Delivery, 'subject' | 'data' | 'headers'> &
+    Partial<Pick<Delivery, 'stream' | 'streamSequence'>>,
   reason: string,
   errorType: PlatformError['code'] | 'max_deliveries',
   deliveries: number,

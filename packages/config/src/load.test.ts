@@ -18,7 +18,8 @@ describe('configuration', () => {
 
   it('stops with a message naming every bad variable', () => {
     assert.throws(
-      () => loadConfig({ PORT: 'eighty', NATS_URL: 'http://not-nats', LLM_MODEL_PATH: 'model.bin' }),
+      () =>
+        loadConfig({ PORT: 'eighty', NATS_URL: 'http://not-nats', LLM_MODEL_PATH: 'model.bin' }),
       (error) => {
         assert.ok(error instanceof PlatformError);
         assert.equal(error.code, 'invalid_config');

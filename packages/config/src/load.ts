@@ -41,17 +41,26 @@ function readConfigFile(path: string): RawValues {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new PlatformError('invalid_config', `HOMELAB_CONFIG: cannot read ${path}: ${(error as Error).message}`);
+    throw new PlatformError(
+      'invalid_config',
+      `HOMELAB_CONFIG: cannot read ${path}: ${(error as Error).message}`,
+    );
   }
   if (path.endsWith('.json')) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw new PlatformError('invalid_config', `HOMELAB_CONFIG: ${path} is not valid JSON: ${(error as Error).message}`);
+      throw new PlatformError(
+        'invalid_config',
+        `HOMELAB_CONFIG: ${path} is not valid JSON: ${(error as Error).message}`,
+      );
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new PlatformError('invalid_config', `HOMELAB_CONFIG: ${path} must hold a JSON object of VARIABLE: value`);
+      throw new PlatformError(
+        'invalid_config',
+        `HOMELAB_CONFIG: ${path} must hold a JSON object of VARIABLE: value`,
+      );
     }
     return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
   }
@@ -60,7 +69,11 @@ function readConfigFile(path: string): RawValues {
     const trimmed = line.trim();
     if (!trimmed || trimmed.startsWith('#')) continue;
     const match = /^(?:export\s+)?([A-Z0-9_]+)\s*=\s*(.*)$/.exec(trimmed);
-    if (!match) throw new PlatformError('invalid_config', `HOMELAB_CONFIG: ${path} line ${index + 1} is not KEY=VALUE`);
+    if (!match)
+      throw new PlatformError(
+        'invalid_config',
+        `HOMELAB_CONFIG: ${path} line ${index + 1} is not KEY=VALUE`,
+      );
     values[match[1] as string] = (match[2] as string).replace(/^(['"])(.*)\1$/, '$2');
   }
   return values;
@@ -70,19 +83,30 @@ function readConfigFile(path: string): RawValues {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const fileValues = env.HOMELAB_CONFIG ? readConfigFile(resolve(env.HOMELAB_CONFIG)) : {};
   const unknown = Object.keys(fileValues).filter((key) => !(key in VARIABLES));
-  const problems: string[] = unknown.map((key) => `${key}: not a known variable (in HOMELAB_CONFIG)`);
+  const problems: string[] = unknown.map(
+    (key) => `${key}: not a known variable (in HOMELAB_CONFIG)`,
+  );
   const values: Record<string, unknown> = {};
   const sources = {} as PlatformConfig['sources'];
   for (const name of VARIABLE_NAMES) {
     const fromEnv = env[name];
     const fromFile = fileValues[name];
-    const raw = fromEnv !== undefined && fromEnv !== '' ? fromEnv : fromFile !== undefined && fromFile !== '' ? fromFile : undefined;
-    sources[name] = raw === fromEnv && raw !== undefined ? 'env' : raw !== undefined ? 'file' : 'default';
+    const raw =
+      fromEnv !== undefined && fromEnv !== ''
+        ? fromEnv
+        : fromFile !== undefined && fromFile !== ''
+          ? fromFile
+          : undefined;
+    sources[name] =
+      raw === fromEnv && raw !== undefined ? 'env' : raw !== undefined ? 'file' : 'default';
     const candidate = raw ?? VARIABLES[name].fallback;
     if (candidate === undefined) continue;
     const parsed = VARIABLES[name].schema.safeParse(candidate);
     if (parsed.success) values[name] = parsed.data;
-    else problems.push(`${name}: ${parsed.error.issues[0]?.message ?? 'invalid'} (got ${JSON.stringify(candidate)})`);
+    else
+      problems.push(
+        `${name}: ${parsed.error.issues[0]?.message ?? 'invalid'} (got ${JSON.stringify(candidate)})`,
+      );
   }
   if (problems.length > 0) {
     throw new PlatformError('invalid_config', `Invalid configuration:\n  ${problems.join('\n  ')}`);
@@ -103,7 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       baseUrl: get('LLM_BASE_URL'),
       model: get('LLM_MODEL'),
       apiKey: get('LLM_API_KEY'),
-      modelPath: get<string | undefined>('LLM_MODEL_PATH') && resolve(get<string>('LLM_MODEL_PATH')),
+      modelPath:
+        get<string | undefined>('LLM_MODEL_PATH') && resolve(get<string>('LLM_MODEL_PATH')),
       contextSize: get('LLM_CONTEXT_SIZE'),
       threads: get('LLM_THREADS'),
       maxTokens: get('LLM_MAX_TOKENS'),

@@ -11,8 +11,12 @@ export function decodeMessage(bytes: Uint8Array): unknown {
   try {
     return decode(bytes);
   } catch (error) {
-    throw new PlatformError('invalid_message', `malformed MessagePack: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new PlatformError(
+      'invalid_message',
+      `malformed MessagePack: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

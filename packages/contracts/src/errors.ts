@@ -3,8 +3,16 @@
  * are all derived from it, so a failure reads the same on every edge.
  */
 export const ERROR_CODES = {
-  invalid_message: { httpStatus: 400, retryable: false, summary: 'the message does not match its schema' },
-  invalid_config: { httpStatus: 500, retryable: false, summary: 'a configuration value is invalid' },
+  invalid_message: {
+    httpStatus: 400,
+    retryable: false,
+    summary: 'the message does not match its schema',
+  },
+  invalid_config: {
+    httpStatus: 500,
+    retryable: false,
+    summary: 'a configuration value is invalid',
+  },
   not_found: { httpStatus: 404, retryable: false, summary: 'no such resource' },
   unauthorized: { httpStatus: 401, retryable: false, summary: 'authentication required' },
   forbidden: { httpStatus: 403, retryable: false, summary: 'not allowed' },
@@ -13,7 +21,11 @@ export const ERROR_CODES = {
   unavailable: { httpStatus: 503, retryable: true, summary: 'a dependency is unavailable' },
   model_not_configured: { httpStatus: 503, retryable: false, summary: 'no model is configured' },
   model_error: { httpStatus: 502, retryable: true, summary: 'the model service failed' },
-  model_rejected: { httpStatus: 502, retryable: false, summary: 'the model service refused the request' },
+  model_rejected: {
+    httpStatus: 502,
+    retryable: false,
+    summary: 'the model service refused the request',
+  },
   cancelled: { httpStatus: 499, retryable: false, summary: 'the operation was cancelled' },
   internal: { httpStatus: 500, retryable: false, summary: 'internal error' },
 } as const satisfies Record<string, { httpStatus: number; retryable: boolean; summary: string }>;
@@ -49,7 +61,8 @@ export class PlatformError extends Error {
 export function toPlatformError(error: unknown, fallback: ErrorCode = 'internal'): PlatformError {
   if (error instanceof PlatformError) return error;
   if (error instanceof Error) {
-    if (error.name === 'AbortError') return new PlatformError('cancelled', error.message, { cause: error });
+    if (error.name === 'AbortError')
+      return new PlatformError('cancelled', error.message, { cause: error });
     return new PlatformError(fallback, error.message, { cause: error });
   }
   return new PlatformError(fallback, String(error));
@@ -65,7 +78,11 @@ export interface ErrorReply {
 
 export function toErrorReply(error: unknown, requestId?: string): ErrorReply {
   const platformError = toPlatformError(error);
-  const reply: ErrorReply = { error: true, message: platformError.message, type: platformError.code };
+  const reply: ErrorReply = {
+    error: true,
+    message: platformError.message,
+    type: platformError.code,
+  };
   if (requestId !== undefined) reply.request_id = requestId;
   return reply;
 }

@@ -27,12 +27,14 @@ export const subjects = {
   chatResponse: (requestId: string) => `ai.chat.response.${token('request_id', requestId)}`,
   chatLogin: (userId: string) => `ai.chat.user.${token('user_id', userId)}.login`,
   greetingRequest: (userId: string) => `ai.chat.user.${token('user_id', userId)}.greeting.request`,
-  greetingResponse: (userId: string) => `ai.chat.user.${token('user_id', userId)}.greeting.response`,
+  greetingResponse: (userId: string) =>
+    `ai.chat.user.${token('user_id', userId)}.greeting.response`,
   voiceUserRequest: (userId: string) => `ai.voice.user.${token('user_id', userId)}.request`,
   voiceRequest: () => 'ai.voice.request',
   voiceResponse: (requestId: string) => `ai.voice.response.${token('request_id', requestId)}`,
   voiceStream: (sessionId: string) => `ai.voice.stream.${token('session_id', sessionId)}`,
-  voiceTranscription: (sessionId: string) => `ai.voice.transcription.${token('session_id', sessionId)}`,
+  voiceTranscription: (sessionId: string) =>
+    `ai.voice.transcription.${token('session_id', sessionId)}`,
   voiceTtsAudio: (sessionId: string) => `ai.voice.tts.audio.${token('session_id', sessionId)}`,
   pipelineTrigger: () => 'ai.pipeline.trigger',
   pipelineStatus: (requestId: string) => `ai.pipeline.status.${token('request_id', requestId)}`,

@@ -21,9 +21,13 @@ export function parseWith<Schema extends z.ZodType>(
 ): z.output<Schema> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new PlatformError('invalid_message', `invalid ${what}: ${describeIssues(result.error.issues)}`, {
-      details: { issues: result.error.issues },
-    });
+    throw new PlatformError(
+      'invalid_message',
+      `invalid ${what}: ${describeIssues(result.error.issues)}`,
+      {
+        details: { issues: result.error.issues },
+      },
+    );
   }
   return result.data;
 }

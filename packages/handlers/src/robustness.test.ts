@@ -15,7 +15,13 @@ import {
 import { createMemoryBus, createNatsBus, type Bus } from '@homelab-ai/bus';
 import { createOpenAiChatModel } from '@homelab-ai/models';
 import { createSilentLogger } from '@homelab-ai/observability';
-import { eventually, startLoopbackLlm, startNatsServer, type LoopbackLlm, type NatsServerHandle } from '@homelab-ai/testkit';
+import {
+  eventually,
+  startLoopbackLlm,
+  startNatsServer,
+  type LoopbackLlm,
+  type NatsServerHandle,
+} from '@homelab-ai/testkit';
 import { startChatHandler } from './chat/chat-handler.js';
 import { startPipelineBridge } from './pipeline/pipeline-bridge.js';
 import type { RunningHandler } from './shared/handler-context.js';
@@ -27,13 +33,44 @@ const PER_SUBJECT = 150;
 const settings = { ackWaitMs: 5_000, maxDeliver: 3, concurrency: 8 };
 
 const targets = [
-  { subject: subjects.chatMessage('mallory'), reply: (id: string) => subjects.chatResponse(id), valid: { request_id: 'x', message: 'hi', top_k: 5, enable_rag: false, session_id: 's1', username: 'M' } },
-  { subject: subjects.voiceRequest(), reply: (id: string) => subjects.voiceResponse(id), valid: { request_id: 'x', audio: new Uint8Array([1, 2, 3]), format: 'wav', sample_rate: 16000 } },
-  { subject: subjects.voiceUserRequest('mallory'), reply: (id: string) => subjects.voiceResponse(id), valid: { request_id: 'x', audio: new Uint8Array([1, 2, 3]), language: 'en' } },
-  { subject: subjects.pipelineTrigger(), reply: (id: string) => subjects.pipelineStatus(id), valid: { request_id: 'x', pipeline: 'document-ingestion', parameters: { 'source-url': 's3://b/k' } } },
+  {
+    subject: subjects.chatMessage('mallory'),
+    reply: (id: string) => subjects.chatResponse(id),
+    valid: {
+      request_id: 'x',
+      message: 'hi',
+      top_k: 5,
+      enable_rag: false,
+      session_id: 's1',
+      username: 'M',
+    },
+  },
+  {
+    subject: subjects.voiceRequest(),
+    reply: (id: string) => subjects.voiceResponse(id),
+    valid: { request_id: 'x', audio: new Uint8Array([1, 2, 3]), format: 'wav', sample_rate: 16000 },
+  },
+  {
+    subject: subjects.voiceUserRequest('mallory'),
+    reply: (id: string) => subjects.voiceResponse(id),
+    valid: { request_id: 'x', audio: new Uint8Array([1, 2, 3]), language: 'en' },
+  },
+  {
+    subject: subjects.pipelineTrigger(),
+    reply: (id: string) => subjects.pipelineStatus(id),
+    valid: {
+      request_id: 'x',
+      pipeline: 'document-ingestion',
+      parameters: { 'source-url': 's3://b/k' },
+    },
+  },
 ];
 
-function runRobustnessSuite(name: string, createBus: () => Promise<Bus>, teardown: () => Promise<void>) {
+function runRobustnessSuite(
+  name: string,
+  createBus: () => Promise<Bus>,
+  teardown: () => Promise<void>,
+) {
   describe(`handlers under malformed input over ${name}`, () => {
     let bus: Bus;
     let llm: LoopbackLlm;
@@ -44,7 +81,11 @@ function runRobustnessSuite(name: string, createBus: () => Promise<Bus>, teardow
       llm = await startLoopbackLlm();
       const context = { bus, logger: createSilentLogger(), settings };
       handlers.push(
-        await startChatHandler({ ...context, chatModel: createOpenAiChatModel({ baseUrl: llm.baseUrl }), settings: { ...settings, maxTokens: 64 } }),
+        await startChatHandler({
+          ...context,
+          chatModel: createOpenAiChatModel({ baseUrl: llm.baseUrl }),
+          settings: { ...settings, maxTokens: 64 },
+        }),
         await startVoiceAssistant(context),
         await startPipelineBridge(context),
       );
@@ -59,7 +100,10 @@ function runRobustnessSuite(name: string, createBus: () => Promise<Bus>, teardow
     it(`answers or dead-letters ${PER_SUBJECT} bad messages per subject and keeps serving`, async () => {
       const deadLetters: string[] = [];
       await bus.subscribe('ai.deadletter.>', (message) => {
-        const letter = decodeMessage(message.data) as { original_subject: string; stream_sequence: number };
+        const letter = decodeMessage(message.data) as {
+          original_subject: string;
+          stream_sequence: number;
+        };
         deadLetters.push(`${letter.original_subject}#${letter.stream_sequence}`);
       });
       const errorReplies = new Map<string, Record<string, unknown>>();
@@ -77,10 +121,22 @@ function runRobustnessSuite(name: string, createBus: () => Promise<Bus>, teardow
         }
       }
       const total = PER_SUBJECT * targets.length;
-      await eventually(() => (deadLetters.length >= total ? true : undefined), `${total} dead letters`, 30_000).catch((error: Error) => { throw new Error(`${error.message}; got ${deadLetters.length}: ${[...new Set(deadLetters)].join(" ")}`); });
+      await eventually(
+        () => (deadLetters.length >= total ? true : undefined),
+        `${total} dead letters`,
+        30_000,
+      ).catch((error: Error) => {
+        throw new Error(
+          `${error.message}; got ${deadLetters.length}: ${[...new Set(deadLetters)].join(' ')}`,
+        );
+      });
       assert.equal(deadLetters.length, total, 'as many dead letters as bad messages');
       assert.equal(new Set(deadLetters).size, total, 'each bad message dead-lettered once');
-      await eventually(() => (errorReplies.size >= expectedReplies ? true : undefined), `${expectedReplies} error replies`, 10_000);
+      await eventually(
+        () => (errorReplies.size >= expectedReplies ? true : undefined),
+        `${expectedReplies} error replies`,
+        10_000,
+      );
       for (const reply of errorReplies.values()) {
         assert.equal(typeof reply.message, 'string');
         assert.equal(reply.type, 'invalid_message');
@@ -89,14 +145,32 @@ function runRobustnessSuite(name: string, createBus: () => Promise<Bus>, teardow
 
       // Still serving: a valid chat turn and a valid pipeline trigger are answered.
       const turn = await listenToTurn(bus, 'good-turn-1');
-      await bus.publish(subjects.chatMessage('mallory'), encodeMessage({ request_id: 'good-turn-1', message: 'still there?' }), { persist: true });
+      await bus.publish(
+        subjects.chatMessage('mallory'),
+        encodeMessage({ request_id: 'good-turn-1', message: 'still there?' }),
+        { persist: true },
+      );
       assert.equal((await turn.final()).response, 'echo: still there?');
       await turn.close();
 
       const statuses: PipelineStatus[] = [];
-      await bus.subscribe(subjects.pipelineStatus('good-trigger-1'), (message) => void statuses.push(decodeMessage(message.data) as PipelineStatus));
-      await bus.publish(subjects.pipelineTrigger(), encodeMessage({ request_id: 'good-trigger-1', pipeline: 'no-such-pipeline', parameters: {} }), { persist: true });
-      const [status] = await eventually(() => (statuses.length ? statuses : undefined), 'pipeline status');
+      await bus.subscribe(
+        subjects.pipelineStatus('good-trigger-1'),
+        (message) => void statuses.push(decodeMessage(message.data) as PipelineStatus),
+      );
+      await bus.publish(
+        subjects.pipelineTrigger(),
+        encodeMessage({
+          request_id: 'good-trigger-1',
+          pipeline: 'no-such-pipeline',
+          parameters: {},
+        }),
+        { persist: true },
+      );
+      const [status] = await eventually(
+        () => (statuses.length ? statuses : undefined),
+        'pipeline status',
+      );
       assert.equal(status?.status, 'error');
       assert.match(String(status?.error), /unknown pipeline .*document-ingestion/);
     });
@@ -104,7 +178,11 @@ function runRobustnessSuite(name: string, createBus: () => Promise<Bus>, teardow
 }
 
 let nats: NatsServerHandle;
-runRobustnessSuite('the embedded bus', () => Promise.resolve(createMemoryBus()), () => Promise.resolve());
+runRobustnessSuite(
+  'the embedded bus',
+  () => Promise.resolve(createMemoryBus()),
+  () => Promise.resolve(),
+);
 runRobustnessSuite(
   'real NATS',
   async () => {

@@ -14,14 +14,16 @@ export interface PlatformMetrics {
 /** Subject kinds keep label cardinality bounded (no user or request ids as labels). */
 export function subjectKind(subject: string): string {
   const parts = subject.split('.');
-  if (parts[1] === 'chat' && parts[2] === 'user') return `ai.chat.user.*.${parts.slice(4).join('.')}`;
+  if (parts[1] === 'chat' && parts[2] === 'user')
+    return `ai.chat.user.*.${parts.slice(4).join('.')}`;
   if (parts[1] === 'voice' && parts[2] === 'user') return 'ai.voice.user.*.request';
   return parts.slice(0, 3).join('.');
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): PlatformMetrics {
   const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'homelab_' });
+  if (options.defaultMetrics ?? true)
+    collectDefaultMetrics({ register: registry, prefix: 'homelab_' });
   return {
     registry,
     busMessagesReceived: new Counter({

@@ -11,7 +11,11 @@ import {
 } from '@homelab-ai/models';
 import type { Logger } from '@homelab-ai/observability';
 
-export async function createBusFromConfig(config: PlatformConfig, logger: Logger, name: string): Promise<Bus> {
+export async function createBusFromConfig(
+  config: PlatformConfig,
+  logger: Logger,
+  name: string,
+): Promise<Bus> {
   if (!config.bus.natsUrl) return createMemoryBus({ logger });
   return createNatsBus({
     url: config.bus.natsUrl,
@@ -24,7 +28,12 @@ export async function createBusFromConfig(config: PlatformConfig, logger: Logger
 export function createChatModelFromConfig(config: PlatformConfig): ChatModel {
   const { llm } = config;
   if (llm.baseUrl) {
-    return createOpenAiChatModel({ baseUrl: llm.baseUrl, model: llm.model, apiKey: llm.apiKey, timeoutMs: llm.timeoutMs });
+    return createOpenAiChatModel({
+      baseUrl: llm.baseUrl,
+      model: llm.model,
+      apiKey: llm.apiKey,
+      timeoutMs: llm.timeoutMs,
+    });
   }
   if (llm.modelPath) {
     return createLlamaCppChatModel({

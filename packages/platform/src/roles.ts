@@ -50,15 +50,18 @@ function startHandler(platform: Platform, role: Exclude<Role, 'gateway'>): Promi
   }
 }
 
-async function startGatewayServer(platform: Platform, serveGateway: boolean): Promise<RunningHttpServer> {
+async function startGatewayServer(
+  platform: Platform,
+  serveGateway: boolean,
+): Promise<RunningHttpServer> {
   const { config } = platform;
   if (!serveGateway) {
     const ops = new Hono();
-    addOpsRoutes(ops, platform.health, platform.metrics);
+    addOpsRoutes(ops, () => platform.health(), platform.metrics);
     return startHttpServer(ops, config.http);
   }
   const app = createGatewayApp({
-    health: platform.health,
+    health: () => platform.health(),
     metrics: platform.metrics,
     chatPage: async () => {
       const llm = await platform.chatModel.health();
@@ -77,9 +80,13 @@ async function startGatewayServer(platform: Platform, serveGateway: boolean): Pr
   return startHttpServer(app, config.http, { '/ws/chat': chatSocket });
 }
 
-export async function startRoles(platform: Platform, roles: readonly Role[]): Promise<RunningRoles> {
+export async function startRoles(
+  platform: Platform,
+  roles: readonly Role[],
+): Promise<RunningRoles> {
   const handlers: RunningHandler[] = [];
-  for (const role of roles) if (role !== 'gateway') handlers.push(await startHandler(platform, role));
+  for (const role of roles)
+    if (role !== 'gateway') handlers.push(await startHandler(platform, role));
   const server = await startGatewayServer(platform, roles.includes('gateway'));
   let stopping: Promise<void> | undefined;
   return {

@@ -21,13 +21,18 @@ export interface LoopbackLlm {
   baseUrl: string;
   options: LoopbackLlmOptions;
   /** Completion requests received, newest last. */
-  requests: { messages: { role: string; content: string }[]; stream: boolean; max_tokens?: number }[];
+  requests: {
+    messages: { role: string; content: string }[];
+    stream: boolean;
+    max_tokens?: number;
+  }[];
   /** Connections aborted by the client before the answer ended. */
   aborted: number;
   close(): Promise<void>;
 }
 
-const sleep = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
+const sleep = (ms: number) =>
+  ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -37,17 +42,30 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 
 export async function startLoopbackLlm(options: LoopbackLlmOptions = {}): Promise<LoopbackLlm> {
   const model = options.model ?? 'loopback-echo';
-  const state: LoopbackLlm = { baseUrl: '', options, requests: [], aborted: 0, close: () => Promise.resolve() };
+  const state: LoopbackLlm = {
+    baseUrl: '',
+    options,
+    requests: [],
+    aborted: 0,
+    close: () => Promise.resolve(),
+  };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     if (options.apiKey && request.headers.authorization !== `Bearer ${options.apiKey}`) {
       response.writeHead(401, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: { message: 'Invalid API key', type: 'invalid_request_error' } }));
+      response.end(
+        JSON.stringify({ error: { message: 'Invalid API key', type: 'invalid_request_error' } }),
+      );
       return;
     }
     if (request.method === 'GET' && request.url === '/v1/models') {
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ object: 'list', data: [{ id: model, object: 'model', owned_by: 'loopback' }] }));
+      response.end(
+        JSON.stringify({
+          object: 'list',
+          data: [{ id: model, object: 'model', owned_by: 'loopback' }],
+        }),
+      );
       return;
     }
     if (request.method !== 'POST' || request.url !== '/v1/chat/completions') {
@@ -58,7 +76,9 @@ export async function startLoopbackLlm(options: LoopbackLlmOptions = {}): Promis
     state.requests.push(body);
     if (options.failStatus) {
       response.writeHead(options.failStatus, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: { message: 'loopback failure', type: 'server_error' } }));
+      response.end(
+        JSON.stringify({ error: { message: 'loopback failure', type: 'server_error' } }),
+      );
       return;
     }
     const lastUser = [...body.messages].reverse().find((message) => message.role === 'user');
@@ -76,16 +96,33 @@ export async function startLoopbackLlm(options: LoopbackLlmOptions = {}): Promis
     await sleep(options.firstTokenDelayMs ?? 0);
     if (!body.stream) {
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({
-        id, object: 'chat.completion', created, model,
-        choices: [{ index: 0, message: { role: 'assistant', content: limited.join('') }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: 1, completion_tokens: limited.length, total_tokens: limited.length + 1 },
-      }));
+      response.end(
+        JSON.stringify({
+          id,
+          object: 'chat.completion',
+          created,
+          model,
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: limited.join('') },
+              finish_reason: 'stop',
+            },
+          ],
+          usage: {
+            prompt_tokens: 1,
+            completion_tokens: limited.length,
+            total_tokens: limited.length + 1,
+          },
+        }),
+      );
       return;
     }
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const send = (delta: object, finish: string | null) =>
-      response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`);
+      response.write(
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`,
+      );
     send({ role: 'assistant', content: '' }, null);
     for (const [index, word] of limited.entries()) {
       if (closed) return;

@@ -21,9 +21,13 @@ export interface NatsServerHandle {
 export const NATS_SERVER_BINARY = process.env.NATS_SERVER_BIN ?? 'nats-server';
 
 function launch(port: number, storeDir: string): ChildProcess {
-  const child = spawn(NATS_SERVER_BINARY, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    NATS_SERVER_BINARY,
+    ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   child.stderr?.resume();
   return child;
 }
@@ -42,7 +46,11 @@ export async function startNatsServer(): Promise<NatsServerHandle> {
   let child = launch(port, storeDir);
   const spawnFailure = new Promise<never>((_, reject) => {
     child.once('error', (error) =>
-      reject(new Error(`cannot start ${NATS_SERVER_BINARY} (apt-get install nats-server): ${error.message}`)),
+      reject(
+        new Error(
+          `cannot start ${NATS_SERVER_BINARY} (apt-get install nats-server): ${error.message}`,
+        ),
+      ),
     );
   });
   await Promise.race([waitForPort(port), spawnFailure]);

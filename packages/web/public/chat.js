@@ -1,7 +1,13 @@
 // Enter sends, Shift+Enter adds a line; keeps the newest message in view.
 document.addEventListener('keydown', (event) => {
   const target = event.target;
-  if (target instanceof HTMLTextAreaElement && target.id === 'message' && event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+  if (
+    target instanceof HTMLTextAreaElement &&
+    target.id === 'message' &&
+    event.key === 'Enter' &&
+    !event.shiftKey &&
+    !event.isComposing
+  ) {
     event.preventDefault();
     target.form?.requestSubmit();
   }

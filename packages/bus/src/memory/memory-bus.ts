@@ -3,7 +3,7 @@
  * streams and durable consumers with redelivery and dead letters). What `npm start` runs on.
  */
 import { randomUUID } from 'node:crypto';
-import { PlatformError, type StreamSpec } from '@homelab-ai/contracts';
+import { PlatformError, toPlatformError, type StreamSpec } from '@homelab-ai/contracts';
 import type { Logger } from '@homelab-ai/observability';
 import type {
   Bus,
@@ -56,7 +56,7 @@ class MemoryBus implements Bus {
       this.publishNow(subject, data, options.headers ?? {}, undefined, options.persist ?? false);
       return Promise.resolve();
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(toPlatformError(error));
     }
   }
 
@@ -66,7 +66,12 @@ class MemoryBus implements Bus {
     options: SubscribeOptions = {},
   ): Promise<Subscription> {
     this.assertOpen();
-    const entry: SubscriptionEntry = { pattern: subject, queue: options.queue, handler, active: true };
+    const entry: SubscriptionEntry = {
+      pattern: subject,
+      queue: options.queue,
+      handler,
+      active: true,
+    };
     this.subscriptions.add(entry);
     return Promise.resolve({
       subject,
@@ -87,7 +92,9 @@ class MemoryBus implements Bus {
     return new Promise<BusMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.replyWaiters.delete(inbox);
-        reject(new PlatformError('timeout', `no reply on ${subject} within ${options.timeoutMs} ms`));
+        reject(
+          new PlatformError('timeout', `no reply on ${subject} within ${options.timeoutMs} ms`),
+        );
       }, options.timeoutMs);
       this.replyWaiters.set(inbox, (message) => {
         clearTimeout(timer);
@@ -99,7 +106,7 @@ class MemoryBus implements Bus {
       } catch (error) {
         clearTimeout(timer);
         this.replyWaiters.delete(inbox);
-        reject(error as Error);
+        reject(toPlatformError(error));
       }
     });
   }
@@ -109,7 +116,11 @@ class MemoryBus implements Bus {
     for (const spec of streams) {
       const existing = this.streams.get(spec.name);
       if (existing) existing.spec = spec;
-      else this.streams.set(spec.name, new MemoryStream(spec, this.settings.maxMessagesPerStream ?? 10_000));
+      else
+        this.streams.set(
+          spec.name,
+          new MemoryStream(spec, this.settings.maxMessagesPerStream ?? 10_000),
+        );
     }
     return Promise.resolve();
   }
@@ -117,7 +128,8 @@ class MemoryBus implements Bus {
   consume(spec: ConsumerSpec, handler: DeliveryHandler): Promise<Consumer> {
     this.assertOpen();
     const stream = this.streams.get(spec.stream);
-    if (!stream) return Promise.reject(new PlatformError('not_found', `no stream named ${spec.stream}`));
+    if (!stream)
+      return Promise.reject(new PlatformError('not_found', `no stream named ${spec.stream}`));
     const key = `${spec.stream}/${spec.durable}`;
     let durable = this.consumers.get(key);
     if (durable) durable.spec = spec;
@@ -171,7 +183,10 @@ class MemoryBus implements Bus {
   ): void {
     this.assertOpen();
     if (!isPublishableSubject(subject)) {
-      throw new PlatformError('invalid_message', `cannot publish to subject ${JSON.stringify(subject)}`);
+      throw new PlatformError(
+        'invalid_message',
+        `cannot publish to subject ${JSON.stringify(subject)}`,
+      );
     }
     const message: BusMessage = { subject, data, headers: { ...headers }, reply };
     const waiter = subject.startsWith(INBOX_PREFIX) ? this.replyWaiters.get(subject) : undefined;
@@ -186,7 +201,8 @@ class MemoryBus implements Bus {
       stored = true;
       for (const durable of this.consumers.values()) durable.notify();
     }
-    if (persist && !stored) throw new PlatformError('unavailable', `no stream takes subject ${subject}`);
+    if (persist && !stored)
+      throw new PlatformError('unavailable', `no stream takes subject ${subject}`);
     this.deliverToSubscribers(message);
   }
 
@@ -216,7 +232,8 @@ class MemoryBus implements Bus {
       if (!entry.active) return;
       try {
         const result = entry.handler(message);
-        if (result instanceof Promise) result.catch((error: unknown) => this.reportHandlerError(error, message));
+        if (result instanceof Promise)
+          result.catch((error: unknown) => this.reportHandlerError(error, message));
       } catch (error) {
         this.reportHandlerError(error, message);
       }

@@ -41,7 +41,12 @@ export class MemoryDurableConsumer {
   }
 
   attach(handler: DeliveryHandler): Consumer {
-    const worker: Worker = { handler, capacity: Math.max(1, this.spec.concurrency), inFlight: new Set(), stopped: false };
+    const worker: Worker = {
+      handler,
+      capacity: Math.max(1, this.spec.concurrency),
+      inFlight: new Set(),
+      stopped: false,
+    };
     this.workers.push(worker);
     this.dispatch();
     return {
@@ -73,7 +78,9 @@ export class MemoryDurableConsumer {
 
   private accepts(subject: string): boolean {
     const filters = this.spec.filterSubjects;
-    return !filters || filters.length === 0 || filters.some((filter) => subjectMatches(filter, subject));
+    return (
+      !filters || filters.length === 0 || filters.some((filter) => subjectMatches(filter, subject))
+    );
   }
 
   private pickWorker(): Worker | undefined {
@@ -114,7 +121,11 @@ export class MemoryDurableConsumer {
   }
 
   private deliver(stored: StoredMessage, worker: Worker): void {
-    const entry = this.pending.get(stored.sequence) ?? { deliveryCount: 0, token: 0, timer: undefined };
+    const entry = this.pending.get(stored.sequence) ?? {
+      deliveryCount: 0,
+      token: 0,
+      timer: undefined,
+    };
     entry.deliveryCount += 1;
     entry.token = ++this.tokens;
     this.pending.set(stored.sequence, entry);
@@ -160,7 +171,9 @@ export class MemoryDurableConsumer {
       },
     };
     const running = settleDelivery(this.bus, this.spec, delivery, control, worker.handler)
-      .catch((error: unknown) => this.logger?.error({ err: error, subject: stored.subject }, 'settling a delivery failed'))
+      .catch((error: unknown) =>
+        this.logger?.error({ err: error, subject: stored.subject }, 'settling a delivery failed'),
+      )
       .finally(() => {
         worker.inFlight.delete(running);
         this.dispatch();
@@ -174,8 +187,13 @@ export class MemoryDurableConsumer {
     if (entry.deliveryCount >= this.spec.maxDeliver) {
       this.pending.delete(stored.sequence);
       const reason = `not acknowledged after ${entry.deliveryCount} deliveries (handler crashed or timed out)`;
-      publishDeadLetter(this.bus, { ...stored, stream: this.stream.spec.name, streamSequence: stored.sequence }, reason, 'max_deliveries', entry.deliveryCount)
-        .catch((error: unknown) => this.logger?.error({ err: error }, 'dead-lettering failed'));
+      publishDeadLetter(
+        this.bus,
+        { ...stored, stream: this.stream.spec.name, streamSequence: stored.sequence },
+        reason,
+        'max_deliveries',
+        entry.deliveryCount,
+      ).catch((error: unknown) => this.logger?.error({ err: error }, 'dead-lettering failed'));
       return;
     }
     this.ready.push(stored.sequence);

@@ -36,7 +36,11 @@ export class MemoryStream {
     this.prune();
     const first = this.messages[0];
     if (!first) return undefined;
-    for (let index = Math.max(0, sequence - first.sequence); index < this.messages.length; index++) {
+    for (
+      let index = Math.max(0, sequence - first.sequence);
+      index < this.messages.length;
+      index++
+    ) {
       const candidate = this.messages[index];
       if (candidate && accept(candidate.subject)) return candidate;
     }

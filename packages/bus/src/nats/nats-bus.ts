@@ -4,7 +4,12 @@
  * trace context, endless reconnect, drain on close.
  */
 import { connect } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { PlatformError, type StreamSpec } from '@homelab-ai/contracts';
 import type { Logger } from '@homelab-ai/observability';
@@ -93,7 +98,9 @@ class NatsBus implements Bus {
         try {
           const result = handler(busMessage);
           if (result instanceof Promise) {
-            result.catch((failure: unknown) => this.logger?.error({ err: failure, subject }, 'subscriber failed'));
+            result.catch((failure: unknown) =>
+              this.logger?.error({ err: failure, subject }, 'subscriber failed'),
+            );
           }
         } catch (failure) {
           this.logger?.error({ err: failure, subject }, 'subscriber failed');
@@ -116,7 +123,12 @@ class NatsBus implements Bus {
         timeout: options.timeoutMs,
         ...(headers ? { headers } : {}),
       });
-      return { subject: reply.subject, data: reply.data, headers: fromNatsHeaders(reply.headers), reply: undefined };
+      return {
+        subject: reply.subject,
+        data: reply.data,
+        headers: fromNatsHeaders(reply.headers),
+        reply: undefined,
+      };
     } catch (error) {
       throw toBusError(error, subject);
     }
@@ -126,9 +138,13 @@ class NatsBus implements Bus {
     try {
       await ensureNatsStreams(this.jsm, streams);
     } catch (error) {
-      throw new PlatformError('unavailable', `could not create JetStream streams: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new PlatformError(
+        'unavailable',
+        `could not create JetStream streams: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 
@@ -167,7 +183,10 @@ class NatsBus implements Bus {
 
 /** Connects to NATS; reconnects forever once connected. */
 export async function createNatsBus(settings: NatsBusSettings): Promise<Bus> {
-  const servers = settings.url.split(',').map((server) => server.trim()).filter(Boolean);
+  const servers = settings.url
+    .split(',')
+    .map((server) => server.trim())
+    .filter(Boolean);
   let nc: NatsConnection;
   try {
     nc = await connect({
@@ -179,9 +198,13 @@ export async function createNatsBus(settings: NatsBusSettings): Promise<Bus> {
       ...(settings.user ? { user: settings.user, pass: settings.pass ?? '' } : {}),
     });
   } catch (error) {
-    throw new PlatformError('unavailable', `cannot connect to NATS at ${settings.url}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new PlatformError(
+      'unavailable',
+      `cannot connect to NATS at ${settings.url}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   const jsm = await jetstreamManager(nc);
   return new NatsBus(nc, jsm, jetstream(nc), settings.logger);

@@ -69,7 +69,9 @@ function watchMaxDeliveries(clients: Clients, spec: ConsumerSpec) {
       if (error) return;
       void (async () => {
         const advisory = message.json<MaxDeliveriesAdvisory>();
-        const stored = await clients.jsm.streams.getMessage(spec.stream, { seq: advisory.stream_seq });
+        const stored = await clients.jsm.streams.getMessage(spec.stream, {
+          seq: advisory.stream_seq,
+        });
         if (!stored) return;
         const reason = `not acknowledged after ${advisory.deliveries} deliveries (handler crashed or timed out)`;
         await publishDeadLetter(
@@ -85,7 +87,9 @@ function watchMaxDeliveries(clients: Clients, spec: ConsumerSpec) {
           'max_deliveries',
           advisory.deliveries,
         );
-      })().catch((failure: unknown) => clients.logger?.error({ err: failure }, 'dead-lettering failed'));
+      })().catch((failure: unknown) =>
+        clients.logger?.error({ err: failure }, 'dead-lettering failed'),
+      );
     },
   });
 }
@@ -128,12 +132,25 @@ export async function startNatsConsumer(
         nak: (delayMs: number) => message.nak(delayMs),
         term: (reason: string) => message.term(reason.slice(0, 200)),
       };
-      const running = settleDelivery(clients.bus, spec, toDelivery(message, spec.stream), control, handler)
-        .catch((error: unknown) => clients.logger?.error({ err: error, subject: message.subject }, 'settling a delivery failed'))
+      const running = settleDelivery(
+        clients.bus,
+        spec,
+        toDelivery(message, spec.stream),
+        control,
+        handler,
+      )
+        .catch((error: unknown) =>
+          clients.logger?.error(
+            { err: error, subject: message.subject },
+            'settling a delivery failed',
+          ),
+        )
         .finally(() => inFlight.delete(running));
       inFlight.add(running);
     }
-  })().catch((error: unknown) => clients.logger?.error({ err: error, stream: spec.stream }, 'consumer loop ended'));
+  })().catch((error: unknown) =>
+    clients.logger?.error({ err: error, stream: spec.stream }, 'consumer loop ended'),
+  );
 
   return {
     stop: async (graceMs = 10_000) => {

@@ -22,7 +22,10 @@ function toStreamConfig(spec: StreamSpec): Partial<StreamConfig> & { name: strin
   };
 }
 
-export async function ensureNatsStreams(jsm: JetStreamManager, streams: readonly StreamSpec[]): Promise<void> {
+export async function ensureNatsStreams(
+  jsm: JetStreamManager,
+  streams: readonly StreamSpec[],
+): Promise<void> {
   for (const spec of streams) {
     const config = toStreamConfig(spec);
     try {
@@ -35,7 +38,9 @@ export async function ensureNatsStreams(jsm: JetStreamManager, streams: readonly
       throw error;
     }
     // Storage and retention cannot change on a live stream; the rest converges.
-    const { name, storage: _storage, retention: _retention, ...updatable } = config;
-    await jsm.streams.update(name, updatable);
+    const updatable: Partial<StreamConfig> = { ...config };
+    delete updatable.storage;
+    delete updatable.retention;
+    await jsm.streams.update(spec.name, updatable);
   }
 }

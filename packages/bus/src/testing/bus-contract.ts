@@ -58,7 +58,11 @@ function collect(bus: Bus, subject: string): Promise<{ messages: BusMessage[] }>
   return bus.subscribe(subject, (message) => void box.messages.push(message)).then(() => box);
 }
 
-export function runBusContract(name: string, createBus: () => Promise<Bus>, teardown?: () => Promise<void>): void {
+export function runBusContract(
+  name: string,
+  createBus: () => Promise<Bus>,
+  teardown?: () => Promise<void>,
+): void {
   describe(`Bus contract: ${name}`, () => {
     let bus: Bus;
     before(async () => {
@@ -73,8 +77,13 @@ export function runBusContract(name: string, createBus: () => Promise<Bus>, tear
     it('delivers a published message with its headers to a subscriber', async () => {
       const { subject } = testStream();
       const inbox = await collect(bus, subject('hello'));
-      await bus.publish(subject('hello'), text('hi'), { headers: { traceparent: '00-abc-def-01' } });
-      const [message] = await eventually(() => (inbox.messages.length ? inbox.messages : undefined), 'delivery');
+      await bus.publish(subject('hello'), text('hi'), {
+        headers: { traceparent: '00-abc-def-01' },
+      });
+      const [message] = await eventually(
+        () => (inbox.messages.length ? inbox.messages : undefined),
+        'delivery',
+      );
       assert.equal(read(message!.data), 'hi');
       assert.equal(message!.headers.traceparent, '00-abc-def-01');
     });
@@ -87,20 +96,32 @@ export function runBusContract(name: string, createBus: () => Promise<Bus>, tear
       await bus.publish(subject('u1.login'), text('b'));
       await bus.publish(subject('u1.deep.message'), text('c'));
       await eventually(() => (tail.messages.length === 3 ? true : undefined), 'three on >');
-      assert.deepEqual(single.messages.map((m) => read(m.data)), ['a']);
+      assert.deepEqual(
+        single.messages.map((m) => read(m.data)),
+        ['a'],
+      );
     });
 
     it('gives each message of a queue group to exactly one member', async () => {
       const { subject } = testStream();
       const seen: string[][] = [[], []];
       for (const member of [0, 1]) {
-        await bus.subscribe(subject('work'), (m) => void seen[member]!.push(read(m.data)), { queue: 'workers' });
+        await bus.subscribe(subject('work'), (m) => void seen[member]!.push(read(m.data)), {
+          queue: 'workers',
+        });
       }
-      for (let index = 0; index < 40; index++) await bus.publish(subject('work'), text(String(index)));
-      await eventually(() => (seen[0]!.length + seen[1]!.length === 40 ? true : undefined), 'all 40');
+      for (let index = 0; index < 40; index++)
+        await bus.publish(subject('work'), text(String(index)));
+      await eventually(
+        () => (seen[0]!.length + seen[1]!.length === 40 ? true : undefined),
+        'all 40',
+      );
       await sleep(50);
       const all = [...seen[0]!, ...seen[1]!].sort((a, b) => Number(a) - Number(b));
-      assert.deepEqual(all, Array.from({ length: 40 }, (_, index) => String(index)));
+      assert.deepEqual(
+        all,
+        Array.from({ length: 40 }, (_, index) => String(index)),
+      );
       assert.ok(seen[0]!.length > 0 && seen[1]!.length > 0, 'both members got work');
     });
 
@@ -113,29 +134,39 @@ export function runBusContract(name: string, createBus: () => Promise<Bus>, tear
       assert.equal(read(reply.data), 'echo:ping');
 
       await bus.subscribe(subject('silent'), () => undefined);
-      await assert.rejects(bus.request(subject('silent'), text('x'), { timeoutMs: 150 }), (error) => {
-        assert.ok(error instanceof PlatformError);
-        assert.equal(error.code, 'timeout');
-        return true;
-      });
-      await assert.rejects(bus.request(subject('nobody'), text('x'), { timeoutMs: 1_000 }), (error) => {
-        assert.ok(error instanceof PlatformError);
-        assert.equal(error.code, 'unavailable');
-        return true;
-      });
+      await assert.rejects(
+        bus.request(subject('silent'), text('x'), { timeoutMs: 150 }),
+        (error) => {
+          assert.ok(error instanceof PlatformError);
+          assert.equal(error.code, 'timeout');
+          return true;
+        },
+      );
+      await assert.rejects(
+        bus.request(subject('nobody'), text('x'), { timeoutMs: 1_000 }),
+        (error) => {
+          assert.ok(error instanceof PlatformError);
+          assert.equal(error.code, 'unavailable');
+          return true;
+        },
+      );
     });
 
     it('creates streams idempotently and refuses a persisted publish no stream takes', async () => {
       const { spec } = testStream();
       await bus.ensureStreams([spec]);
       await bus.ensureStreams([{ ...spec, description: 'updated' }]);
-      await assert.rejects(bus.publish(`nostream.${randomUUID().slice(0, 8)}`, text('x'), { persist: true }), PlatformError);
+      await assert.rejects(
+        bus.publish(`nostream.${randomUUID().slice(0, 8)}`, text('x'), { persist: true }),
+        PlatformError,
+      );
     });
 
     it('delivers stored messages to a durable consumer started later, each once when acked', async () => {
       const { spec, subject } = testStream();
       await bus.ensureStreams([spec]);
-      for (let index = 0; index < 5; index++) await bus.publish(subject('job'), text(String(index)), { persist: true });
+      for (let index = 0; index < 5; index++)
+        await bus.publish(subject('job'), text(String(index)), { persist: true });
       const handled: string[] = [];
       const consumer = await bus.consume(consumerSpec(spec), async (delivery) => {
         handled.push(read(delivery.data));
@@ -160,8 +191,12 @@ export function runBusContract(name: string, createBus: () => Promise<Bus>, tear
           }),
         ),
       );
-      for (let index = 0; index < 30; index++) await bus.publish(subject('job'), text(String(index)), { persist: true });
-      await eventually(() => (byInstance[0]!.length + byInstance[1]!.length >= 30 ? true : undefined), '30 handled');
+      for (let index = 0; index < 30; index++)
+        await bus.publish(subject('job'), text(String(index)), { persist: true });
+      await eventually(
+        () => (byInstance[0]!.length + byInstance[1]!.length >= 30 ? true : undefined),
+        '30 handled',
+      );
       const all = [...byInstance[0]!, ...byInstance[1]!];
       assert.equal(new Set(all).size, 30);
       assert.equal(all.length, 30);
@@ -172,10 +207,13 @@ export function runBusContract(name: string, createBus: () => Promise<Bus>, tear
       const { spec, subject } = testStream();
       await bus.ensureStreams([spec]);
       const counts: number[] = [];
-      const consumer = await bus.consume(consumerSpec(spec, { ackWaitMs: 400 }), async (delivery) => {
-        counts.push(delivery.deliveryCount);
-        if (delivery.deliveryCount === 1) await new Promise(() => undefined); // a handler that hangs
-      });
+      const consumer = await bus.consume(
+        consumerSpec(spec, { ackWaitMs: 400 }),
+        async (delivery) => {
+          counts.push(delivery.deliveryCount);
+          if (delivery.deliveryCount === 1) await new Promise(() => undefined); // a handler that hangs
+        },
+      );
       await bus.publish(subject('job'), text('x'), { persist: true });
       await eventually(() => (counts.includes(2) ? true : undefined), 'a redelivery');
       assert.deepEqual(counts, [1, 2]);
@@ -186,13 +224,16 @@ export function runBusContract(name: string, createBus: () => Promise<Bus>, tear
       const { spec, subject } = testStream();
       await bus.ensureStreams([spec]);
       const counts: number[] = [];
-      const consumer = await bus.consume(consumerSpec(spec, { ackWaitMs: 300 }), async (delivery) => {
-        counts.push(delivery.deliveryCount);
-        for (let step = 0; step < 8; step++) {
-          await sleep(100);
-          delivery.working();
-        }
-      });
+      const consumer = await bus.consume(
+        consumerSpec(spec, { ackWaitMs: 300 }),
+        async (delivery) => {
+          counts.push(delivery.deliveryCount);
+          for (let step = 0; step < 8; step++) {
+            await sleep(100);
+            delivery.working();
+          }
+        },
+      );
       await bus.publish(subject('job'), text('slow'), { persist: true });
       await eventually(() => (counts.length ? true : undefined), 'first delivery');
       await sleep(1_200);
@@ -206,7 +247,8 @@ export function runBusContract(name: string, createBus: () => Promise<Bus>, tear
       const counts: number[] = [];
       const consumer = await bus.consume(consumerSpec(spec), (delivery) => {
         counts.push(delivery.deliveryCount);
-        if (delivery.deliveryCount < 3) return Promise.reject(new PlatformError('unavailable', 'model down'));
+        if (delivery.deliveryCount < 3)
+          return Promise.reject(new PlatformError('unavailable', 'model down'));
         return Promise.resolve();
       });
       await bus.publish(subject('job'), text('x'), { persist: true });
@@ -226,7 +268,10 @@ export function runBusContract(name: string, createBus: () => Promise<Bus>, tear
         return Promise.reject(new PlatformError('invalid_message', 'message: must not be empty'));
       });
       await bus.publish(subject('bad'), text('payload'), { persist: true });
-      const [letter] = await eventually(() => (letters.messages.length ? letters.messages : undefined), 'dead letter');
+      const [letter] = await eventually(
+        () => (letters.messages.length ? letters.messages : undefined),
+        'dead letter',
+      );
       const record = decodeWith(deadLetterSchema, letter!.data, 'dead letter');
       assert.equal(record.original_subject, subject('bad'));
       assert.equal(record.error_type, 'invalid_message');
@@ -242,12 +287,19 @@ export function runBusContract(name: string, createBus: () => Promise<Bus>, tear
       await bus.ensureStreams([spec]);
       const letters = await collect(bus, `ai.deadletter.${subject('>')}`);
       const counts: number[] = [];
-      const consumer = await bus.consume(consumerSpec(spec, { ackWaitMs: 300, maxDeliver: 2 }), async (delivery) => {
-        counts.push(delivery.deliveryCount);
-        await new Promise(() => undefined);
-      });
+      const consumer = await bus.consume(
+        consumerSpec(spec, { ackWaitMs: 300, maxDeliver: 2 }),
+        async (delivery) => {
+          counts.push(delivery.deliveryCount);
+          await new Promise(() => undefined);
+        },
+      );
       await bus.publish(subject('poison'), text('poison'), { persist: true });
-      const [letter] = await eventually(() => (letters.messages.length ? letters.messages : undefined), 'dead letter', 8_000);
+      const [letter] = await eventually(
+        () => (letters.messages.length ? letters.messages : undefined),
+        'dead letter',
+        8_000,
+      );
       const record = decodeWith(deadLetterSchema, letter!.data, 'dead letter');
       assert.equal(record.error_type, 'max_deliveries');
       assert.equal(record.deliveries, 2);

@@ -6,7 +6,9 @@ import { loadConfigOrExit } from './shared.js';
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('Run one role in this process against a shared NATS (NATS_URL); /healthz and /metrics on PORT')
+    .description(
+      'Run one role in this process against a shared NATS (NATS_URL); /healthz and /metrics on PORT',
+    )
     .addArgument(new Argument('<role>', 'the service to run').choices(ROLES))
     .option('-p, --port <port>', 'HTTP port (overrides PORT)')
     .option('-H, --host <host>', 'address to listen on (overrides HOST)')

@@ -14,7 +14,12 @@ export function loadConfigOrExit(overrides: { port?: string; host?: string } = {
 }
 
 export function exitWith(error: unknown): never {
-  const message = error instanceof PlatformError ? error.message : error instanceof Error ? error.stack ?? error.message : String(error);
+  const message =
+    error instanceof PlatformError
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
   process.stderr.write(`homelab-ai: ${message}\n`);
   process.exit(error instanceof PlatformError && error.code === 'invalid_config' ? 2 : 1);
 }

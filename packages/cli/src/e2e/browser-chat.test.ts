@@ -18,8 +18,14 @@ import {
 } from '@homelab-ai/testkit';
 import { spawnCli, type CliProcess } from '../testing/spawn-cli.js';
 
-async function startPlatform(env: Record<string, string>): Promise<{ platform: CliProcess; url: string }> {
-  const platform = spawnCli(['up'], { PORT: String(await freePort()), HOMELAB_DATA_DIR: await mkdtemp(join(tmpdir(), 'homelab-data-')), ...env });
+async function startPlatform(
+  env: Record<string, string>,
+): Promise<{ platform: CliProcess; url: string }> {
+  const platform = spawnCli(['up'], {
+    PORT: String(await freePort()),
+    HOMELAB_DATA_DIR: await mkdtemp(join(tmpdir(), 'homelab-data-')),
+    ...env,
+  });
   const [, url] = await platform.waitFor(/Homelab AI is up at (http:\/\/\S+)/);
   return { platform, url: url as string };
 }
@@ -30,14 +36,20 @@ async function ask(page: Page, message: string): Promise<{ text: string; updates
     const target = document.querySelector('#messages') as HTMLElement;
     const state = window as unknown as { replyUpdates: number };
     state.replyUpdates = 0;
-    new MutationObserver(() => state.replyUpdates++).observe(target, { childList: true, subtree: true, characterData: true });
+    new MutationObserver(() => state.replyUpdates++).observe(target, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+    });
   });
   await page.locator('#message').fill(message);
   await page.locator('#message').press('Enter');
   await page.locator('.message.user .bubble', { hasText: message }).waitFor();
   await page.locator('.message.assistant .typing').waitFor({ state: 'detached', timeout: 30_000 });
   const text = await page.locator('.message.assistant .text').last().innerText();
-  const updates = await page.evaluate(() => (window as unknown as { replyUpdates: number }).replyUpdates);
+  const updates = await page.evaluate(
+    () => (window as unknown as { replyUpdates: number }).replyUpdates,
+  );
   return { text, updates };
 }
 
@@ -66,8 +78,15 @@ describe('chat in the browser, end to end', () => {
   });
 
   it('streams tokens from the embedded llama.cpp engine on a tiny GGUF model', async () => {
-    const { path } = await writeTinyLlamaGguf(join(await mkdtemp(join(tmpdir(), 'homelab-gguf-')), 'tiny.gguf'));
-    const { platform, url } = await startPlatform({ LLM_MODEL_PATH: path, LLM_THREADS: '1', LLM_MAX_TOKENS: '24', LLM_CONTEXT_SIZE: '512' });
+    const { path } = await writeTinyLlamaGguf(
+      join(await mkdtemp(join(tmpdir(), 'homelab-gguf-')), 'tiny.gguf'),
+    );
+    const { platform, url } = await startPlatform({
+      LLM_MODEL_PATH: path,
+      LLM_THREADS: '1',
+      LLM_MAX_TOKENS: '24',
+      LLM_CONTEXT_SIZE: '512',
+    });
     try {
       const page = await browser.newPage();
       await page.goto(url);

@@ -25,13 +25,20 @@ interface StreamEvent {
 function watchTurn(nc: NatsConnection, requestId: string) {
   const events: StreamEvent[] = [];
   const finals: Record<string, unknown>[] = [];
-  const streamSub = nc.subscribe(`ai.chat.response.stream.${requestId}`, { callback: (_error, message) => void events.push(decode(message.data) as StreamEvent) });
-  const finalSub = nc.subscribe(`ai.chat.response.${requestId}`, { callback: (_error, message) => void finals.push(decode(message.data) as Record<string, unknown>) });
+  const streamSub = nc.subscribe(`ai.chat.response.stream.${requestId}`, {
+    callback: (_error, message) => void events.push(decode(message.data) as StreamEvent),
+  });
+  const finalSub = nc.subscribe(`ai.chat.response.${requestId}`, {
+    callback: (_error, message) =>
+      void finals.push(decode(message.data) as Record<string, unknown>),
+  });
   return {
     events,
     finals,
-    firstChunk: () => eventually(() => events.find((event) => event.type === 'chunk'), 'a first chunk'),
-    final: (timeoutMs = 20_000) => eventually(() => finals[0], `final response of ${requestId}`, timeoutMs),
+    firstChunk: () =>
+      eventually(() => events.find((event) => event.type === 'chunk'), 'a first chunk'),
+    final: (timeoutMs = 20_000) =>
+      eventually(() => finals[0], `final response of ${requestId}`, timeoutMs),
     close: () => {
       streamSub.unsubscribe();
       finalSub.unsubscribe();
@@ -75,7 +82,15 @@ describe('homelab-ai serve chat-handler over real NATS', () => {
     const handler = await startHandler();
     const requestId = randomUUID();
     const turn = watchTurn(nc, requestId);
-    nc.publish('ai.chat.user.bob.message', encode({ request_id: requestId, user_id: 'bob', message: 'one two three', enable_streaming: true }));
+    nc.publish(
+      'ai.chat.user.bob.message',
+      encode({
+        request_id: requestId,
+        user_id: 'bob',
+        message: 'one two three',
+        enable_streaming: true,
+      }),
+    );
     const final = await turn.final();
     assert.equal(final.success, true);
     assert.equal(final.response, 'echo: one two three');
@@ -110,7 +125,10 @@ describe('homelab-ai serve chat-handler over real NATS', () => {
     const handler = await startHandler();
     const requestId = randomUUID();
     const turn = watchTurn(nc, requestId);
-    nc.publish('ai.chat.user.dave.message', encode({ request_id: requestId, message: 'please finish this sentence for me' }));
+    nc.publish(
+      'ai.chat.user.dave.message',
+      encode({ request_id: requestId, message: 'please finish this sentence for me' }),
+    );
     await turn.firstChunk();
     const exit = handler.kill('SIGTERM');
     const final = await turn.final();

@@ -16,7 +16,12 @@ export interface CliProcess {
 
 export function spawnCli(args: string[], env: Record<string, string>): CliProcess {
   const child = spawn(process.execPath, [CLI_PATH, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -29,11 +34,13 @@ export function spawnCli(args: string[], env: Record<string, string>): CliProces
     child,
     output: () => output,
     waitFor: (pattern, timeoutMs = 15_000) =>
-      eventually(() => output.match(pattern) ?? undefined, `${pattern} from homelab-ai ${args.join(' ')}`, timeoutMs).catch(
-        (error: Error) => {
-          throw new Error(`${error.message}; its output:\n${output}`);
-        },
-      ),
+      eventually(
+        () => output.match(pattern) ?? undefined,
+        `${pattern} from homelab-ai ${args.join(' ')}`,
+        timeoutMs,
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; its output:\n${output}`);
+      }),
     exited,
     kill: (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

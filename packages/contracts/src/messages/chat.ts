@@ -33,7 +33,11 @@ export const chatStreamEventSchema = z.object({
 });
 export type ChatStreamEvent = z.output<typeof chatStreamEventSchema>;
 
-export const ragSourceSchema = z.object({ text: z.string(), score: z.number(), source: z.string() });
+export const ragSourceSchema = z.object({
+  text: z.string(),
+  score: z.number(),
+  source: z.string(),
+});
 export type RagSource = z.output<typeof ragSourceSchema>;
 
 /** `ai.chat.response.{request_id}` or the request's `response_subject` */

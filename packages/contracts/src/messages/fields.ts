@@ -10,7 +10,10 @@ export const subjectToken = z
 export const replySubject = z
   .string()
   .max(256)
-  .regex(/^[A-Za-z0-9_\-:@+=]+(\.[A-Za-z0-9_\-:@+=]+)*$/, 'must be a NATS subject without wildcards');
+  .regex(
+    /^[A-Za-z0-9_\-:@+=]+(\.[A-Za-z0-9_\-:@+=]+)*$/,
+    'must be a NATS subject without wildcards',
+  );
 
 /** Python clients send None for unset fields: treat null as absent. */
 export function optional<T extends z.ZodType>(schema: T) {
@@ -22,7 +25,10 @@ export function withDefault<T extends z.ZodType>(schema: T, fallback: z.output<T
 }
 
 /** Raw bytes; MessagePack `bin` decodes to Uint8Array. */
-export const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'must be binary (MessagePack bin)');
+export const bytes = z.custom<Uint8Array>(
+  (value) => value instanceof Uint8Array,
+  'must be binary (MessagePack bin)',
+);
 
 /** Unix time in seconds, as Python's time.time() gives it. */
 export function unixSeconds(): number {

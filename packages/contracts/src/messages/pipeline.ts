@@ -18,7 +18,14 @@ export const pipelineTriggerSchema = z.object({
 });
 export type PipelineTrigger = z.output<typeof pipelineTriggerSchema>;
 
-export const PIPELINE_STATUSES = ['submitted', 'pending', 'running', 'succeeded', 'failed', 'error'] as const;
+export const PIPELINE_STATUSES = [
+  'submitted',
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+  'error',
+] as const;
 
 /** `ai.pipeline.status.{request_id}` */
 export const pipelineStatusSchema = z.object({

@@ -7,10 +7,12 @@ export const MAX_VOICE_AUDIO_BYTES = 25 * 1024 * 1024;
 export const voiceRequestSchema = z.object({
   request_id: subjectToken,
   user_id: optional(subjectToken),
-  audio: bytes.refine((audio) => audio.byteLength > 0, 'must not be empty').refine(
-    (audio) => audio.byteLength <= MAX_VOICE_AUDIO_BYTES,
-    `must be at most ${MAX_VOICE_AUDIO_BYTES} bytes`,
-  ),
+  audio: bytes
+    .refine((audio) => audio.byteLength > 0, 'must not be empty')
+    .refine(
+      (audio) => audio.byteLength <= MAX_VOICE_AUDIO_BYTES,
+      `must be at most ${MAX_VOICE_AUDIO_BYTES} bytes`,
+    ),
   format: withDefault(z.enum(['wav', 'pcm16', 'webm', 'ogg', 'mp3', 'flac']), 'wav'),
   sample_rate: withDefault(z.number().int().min(8000).max(192_000), 16_000),
   language: optional(z.string().min(2).max(16)),
@@ -20,7 +22,11 @@ export const voiceRequestSchema = z.object({
 });
 export type VoiceRequest = z.output<typeof voiceRequestSchema>;
 
-export const voiceSourceSchema = z.object({ text: z.string(), score: z.number(), source: z.string() });
+export const voiceSourceSchema = z.object({
+  text: z.string(),
+  score: z.number(),
+  source: z.string(),
+});
 
 /** `ai.voice.response.{request_id}` */
 export const voiceResponseSchema = z.object({

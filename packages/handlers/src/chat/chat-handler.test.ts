@@ -3,9 +3,18 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ALL_STREAMS, encodeMessage, subjects, type ChatRequestInput } from '@homelab-ai/contracts';
 import { createMemoryBus, createNatsBus, type Bus } from '@homelab-ai/bus';
-import { createOpenAiChatModel, createUnconfiguredChatModel, type ChatModel } from '@homelab-ai/models';
+import {
+  createOpenAiChatModel,
+  createUnconfiguredChatModel,
+  type ChatModel,
+} from '@homelab-ai/models';
 import { createSilentLogger } from '@homelab-ai/observability';
-import { startLoopbackLlm, startNatsServer, type LoopbackLlm, type NatsServerHandle } from '@homelab-ai/testkit';
+import {
+  startLoopbackLlm,
+  startNatsServer,
+  type LoopbackLlm,
+  type NatsServerHandle,
+} from '@homelab-ai/testkit';
 import type { RunningHandler } from '../shared/handler-context.js';
 import { listenToTurn } from '../testing/turn-listener.js';
 import { startChatHandler } from './chat-handler.js';
@@ -13,10 +22,19 @@ import { startChatHandler } from './chat-handler.js';
 const settings = { ackWaitMs: 2_000, maxDeliver: 2, concurrency: 4, maxTokens: 256 };
 
 function chatRequest(overrides: Partial<ChatRequestInput> = {}): ChatRequestInput {
-  return { request_id: randomUUID(), user_id: 'alice', message: 'hello there friend', ...overrides };
+  return {
+    request_id: randomUUID(),
+    user_id: 'alice',
+    message: 'hello there friend',
+    ...overrides,
+  };
 }
 
-function runChatHandlerSuite(name: string, createBus: () => Promise<Bus>, teardown: () => Promise<void>) {
+function runChatHandlerSuite(
+  name: string,
+  createBus: () => Promise<Bus>,
+  teardown: () => Promise<void>,
+) {
   describe(`chat handler over ${name}`, () => {
     let bus: Bus;
     let llm: LoopbackLlm;
@@ -92,7 +110,11 @@ function runChatHandlerSuite(name: string, createBus: () => Promise<Bus>, teardo
 }
 
 let nats: NatsServerHandle;
-runChatHandlerSuite('the embedded bus', () => Promise.resolve(createMemoryBus()), () => Promise.resolve());
+runChatHandlerSuite(
+  'the embedded bus',
+  () => Promise.resolve(createMemoryBus()),
+  () => Promise.resolve(),
+);
 runChatHandlerSuite(
   'real NATS',
   async () => {
@@ -106,7 +128,12 @@ describe('chat handler without a model, or with a failing one', () => {
   async function withHandler(chatModel: ChatModel, work: (bus: Bus) => Promise<void>) {
     const bus = createMemoryBus();
     await bus.ensureStreams(ALL_STREAMS);
-    const handler = await startChatHandler({ bus, logger: createSilentLogger(), chatModel, settings: { ...settings, ackWaitMs: 500 } });
+    const handler = await startChatHandler({
+      bus,
+      logger: createSilentLogger(),
+      chatModel,
+      settings: { ...settings, ackWaitMs: 500 },
+    });
     try {
       await work(bus);
     } finally {
@@ -133,19 +160,22 @@ describe('chat handler without a model, or with a failing one', () => {
 
   it('retries a model outage, then tells the user and dead-letters the turn', async () => {
     const failing = await startLoopbackLlm({ failStatus: 503 });
-    await withHandler(createOpenAiChatModel({ baseUrl: failing.baseUrl, model: 'm' }), async (bus) => {
-      const letters: string[] = [];
-      await bus.subscribe('ai.deadletter.>', (message) => void letters.push(message.subject));
-      const request = chatRequest();
-      const turn = await listenToTurn(bus, request.request_id);
-      await bus.publish(subjects.chatMessage('alice'), encodeMessage(request), { persist: true });
-      const final = await turn.final();
-      assert.equal(final.success, false);
-      assert.match(String(final.error), /503/);
-      assert.equal(failing.requests.length, settings.maxDeliver, 'one call per delivery');
-      assert.deepEqual(letters, ['ai.deadletter.ai.chat.user.alice.message']);
-      await turn.close();
-    });
+    await withHandler(
+      createOpenAiChatModel({ baseUrl: failing.baseUrl, model: 'm' }),
+      async (bus) => {
+        const letters: string[] = [];
+        await bus.subscribe('ai.deadletter.>', (message) => void letters.push(message.subject));
+        const request = chatRequest();
+        const turn = await listenToTurn(bus, request.request_id);
+        await bus.publish(subjects.chatMessage('alice'), encodeMessage(request), { persist: true });
+        const final = await turn.final();
+        assert.equal(final.success, false);
+        assert.match(String(final.error), /503/);
+        assert.equal(failing.requests.length, settings.maxDeliver, 'one call per delivery');
+        assert.deepEqual(letters, ['ai.deadletter.ai.chat.user.alice.message']);
+        await turn.close();
+      },
+    );
     await failing.close();
   });
 });

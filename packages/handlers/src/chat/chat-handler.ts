@@ -14,7 +14,11 @@ import {
 import type { Delivery } from '@homelab-ai/bus';
 import type { ChatModel } from '@homelab-ai/models';
 import { injectTraceContext, subjectKind, withSpan } from '@homelab-ai/observability';
-import type { ConsumerSettings, HandlerContext, RunningHandler } from '../shared/handler-context.js';
+import type {
+  ConsumerSettings,
+  HandlerContext,
+  RunningHandler,
+} from '../shared/handler-context.js';
 import { whileWorking } from '../shared/heartbeat.js';
 import { receive } from '../shared/receive.js';
 import { RecentIds } from '../shared/recent-ids.js';
@@ -32,7 +36,9 @@ export interface ChatHandlerDependencies extends HandlerContext {
   settings: ChatHandlerSettings;
 }
 
-export async function startChatHandler(dependencies: ChatHandlerDependencies): Promise<RunningHandler> {
+export async function startChatHandler(
+  dependencies: ChatHandlerDependencies,
+): Promise<RunningHandler> {
   const { bus, logger, metrics, chatModel, settings } = dependencies;
   const answered = new RecentIds();
   const inFlight = new Set<string>();
@@ -40,15 +46,24 @@ export async function startChatHandler(dependencies: ChatHandlerDependencies): P
   const handle = async (delivery: Delivery): Promise<void> => {
     const request = await receive(bus, delivery, chatRequestSchema, 'chat message', (hint) =>
       hint.requestId
-        ? [hint.responseSubject ?? subjects.chatResponse(hint.requestId), subjects.chatStream(hint.requestId)]
+        ? [
+            hint.responseSubject ?? subjects.chatResponse(hint.requestId),
+            subjects.chatStream(hint.requestId),
+          ]
         : hint.responseSubject
           ? [hint.responseSubject]
           : [],
     ).catch((error: unknown) => {
-      metrics?.busMessagesReceived.inc({ subject_kind: subjectKind(delivery.subject), outcome: 'invalid' });
+      metrics?.busMessagesReceived.inc({
+        subject_kind: subjectKind(delivery.subject),
+        outcome: 'invalid',
+      });
       throw error;
     });
-    metrics?.busMessagesReceived.inc({ subject_kind: subjectKind(delivery.subject), outcome: 'valid' });
+    metrics?.busMessagesReceived.inc({
+      subject_kind: subjectKind(delivery.subject),
+      outcome: 'valid',
+    });
     const requestId = request.request_id;
     const turnLogger = logger.child({ request_id: requestId, delivery: delivery.deliveryCount });
     if (answered.has(requestId) || inFlight.has(requestId)) {
@@ -57,46 +72,57 @@ export async function startChatHandler(dependencies: ChatHandlerDependencies): P
     }
     const userId = userIdFromSubject(delivery.subject) ?? request.user_id ?? 'anonymous';
 
-    await withSpan('chat.turn', { request_id: requestId, user_id: userId }, async () => {
-      inFlight.add(requestId);
-      const publisher = new ChatPublisher(bus, request, userId, injectTraceContext({}));
-      const startedAt = performance.now();
-      let answer = '';
-      try {
-        await whileWorking(delivery, settings.ackWaitMs, async () => {
-          let first = true;
-          for await (const delta of chatModel.stream({ messages: buildChatPrompt(request), maxTokens: settings.maxTokens })) {
-            if (first) {
-              metrics?.chatTimeToFirstToken.observe((performance.now() - startedAt) / 1000);
-              first = false;
+    await withSpan(
+      'chat.turn',
+      { request_id: requestId, user_id: userId },
+      async () => {
+        inFlight.add(requestId);
+        const publisher = new ChatPublisher(bus, request, userId, injectTraceContext({}));
+        const startedAt = performance.now();
+        let answer = '';
+        try {
+          await whileWorking(delivery, settings.ackWaitMs, async () => {
+            let first = true;
+            for await (const delta of chatModel.stream({
+              messages: buildChatPrompt(request),
+              maxTokens: settings.maxTokens,
+            })) {
+              if (first) {
+                metrics?.chatTimeToFirstToken.observe((performance.now() - startedAt) / 1000);
+                first = false;
+              }
+              answer += delta;
+              await publisher.chunk(delta);
             }
-            answer += delta;
-            await publisher.chunk(delta);
+            await publisher.done(answer);
+          });
+          answered.add(requestId);
+          metrics?.chatTurns.inc({ outcome: 'answered' });
+          turnLogger.info(
+            { chars: answer.length, ms: Math.round(performance.now() - startedAt) },
+            'chat turn answered',
+          );
+        } catch (thrown) {
+          const error = toPlatformError(thrown, 'model_error');
+          const willRetry = error.retryable && delivery.deliveryCount < settings.maxDeliver;
+          if (willRetry) {
+            metrics?.chatTurns.inc({ outcome: 'retried' });
+            turnLogger.warn({ err: error }, 'chat turn failed; it will be retried');
+            throw error;
           }
-          await publisher.done(answer);
-        });
-        answered.add(requestId);
-        metrics?.chatTurns.inc({ outcome: 'answered' });
-        turnLogger.info({ chars: answer.length, ms: Math.round(performance.now() - startedAt) }, 'chat turn answered');
-      } catch (thrown) {
-        const error = toPlatformError(thrown, 'model_error');
-        const willRetry = error.retryable && delivery.deliveryCount < settings.maxDeliver;
-        if (willRetry) {
-          metrics?.chatTurns.inc({ outcome: 'retried' });
-          turnLogger.warn({ err: error }, 'chat turn failed; it will be retried');
-          throw error;
+          await publisher.failed(error, answer);
+          answered.add(requestId);
+          metrics?.chatTurns.inc({ outcome: error.code });
+          turnLogger.warn({ err: error }, 'chat turn failed; the user was told');
+          // A missing model is a state the user was told how to fix, not a broken message.
+          if (error.code !== 'model_not_configured') throw error;
+        } finally {
+          inFlight.delete(requestId);
+          metrics?.chatTurnDuration.observe((performance.now() - startedAt) / 1000);
         }
-        await publisher.failed(error, answer);
-        answered.add(requestId);
-        metrics?.chatTurns.inc({ outcome: error.code });
-        turnLogger.warn({ err: error }, 'chat turn failed; the user was told');
-        // A missing model is a state the user was told how to fix, not a broken message.
-        if (error.code !== 'model_not_configured') throw error;
-      } finally {
-        inFlight.delete(requestId);
-        metrics?.chatTurnDuration.observe((performance.now() - startedAt) / 1000);
-      }
-    }, delivery.headers);
+      },
+      delivery.headers,
+    );
   };
 
   const consumer = await bus.consume(

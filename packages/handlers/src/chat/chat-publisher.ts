@@ -46,10 +46,17 @@ export class ChatPublisher {
 
   async failed(error: PlatformError, partialAnswer: string): Promise<void> {
     await this.event('error', error.message);
-    await this.final({ response: partialAnswer, success: false, error: error.message, error_type: error.code });
+    await this.final({
+      response: partialAnswer,
+      success: false,
+      error: error.message,
+      error_type: error.code,
+    });
   }
 
-  private final(outcome: Pick<ChatResponse, 'response' | 'success'> & Partial<ChatResponse>): Promise<void> {
+  private final(
+    outcome: Pick<ChatResponse, 'response' | 'success'> & Partial<ChatResponse>,
+  ): Promise<void> {
     const response: ChatResponse = {
       request_id: this.request.request_id,
       user_id: this.userId,
@@ -57,6 +64,8 @@ export class ChatPublisher {
       rag_sources: [],
       ...outcome,
     };
-    return this.bus.publish(this.responseSubject, encodeMessage(response), { headers: this.headers });
+    return this.bus.publish(this.responseSubject, encodeMessage(response), {
+      headers: this.headers,
+    });
   }
 }

@@ -16,7 +16,11 @@ import {
 } from '@homelab-ai/contracts';
 import type { Delivery } from '@homelab-ai/bus';
 import { subjectKind } from '@homelab-ai/observability';
-import type { ConsumerSettings, HandlerContext, RunningHandler } from '../shared/handler-context.js';
+import type {
+  ConsumerSettings,
+  HandlerContext,
+  RunningHandler,
+} from '../shared/handler-context.js';
 import { receive } from '../shared/receive.js';
 
 export async function startPipelineBridge(
@@ -24,13 +28,23 @@ export async function startPipelineBridge(
 ): Promise<RunningHandler> {
   const { bus, logger, metrics, settings } = context;
   const handle = async (delivery: Delivery) => {
-    const trigger = await receive(bus, delivery, pipelineTriggerSchema, 'pipeline trigger', (hint) =>
-      hint.requestId ? [subjects.pipelineStatus(hint.requestId)] : [],
+    const trigger = await receive(
+      bus,
+      delivery,
+      pipelineTriggerSchema,
+      'pipeline trigger',
+      (hint) => (hint.requestId ? [subjects.pipelineStatus(hint.requestId)] : []),
     ).catch((error: unknown) => {
-      metrics?.busMessagesReceived.inc({ subject_kind: subjectKind(delivery.subject), outcome: 'invalid' });
+      metrics?.busMessagesReceived.inc({
+        subject_kind: subjectKind(delivery.subject),
+        outcome: 'invalid',
+      });
       throw error;
     });
-    metrics?.busMessagesReceived.inc({ subject_kind: subjectKind(delivery.subject), outcome: 'valid' });
+    metrics?.busMessagesReceived.inc({
+      subject_kind: subjectKind(delivery.subject),
+      outcome: 'valid',
+    });
     const known = (KNOWN_PIPELINES as readonly string[]).includes(trigger.pipeline);
     const status: PipelineStatus = {
       request_id: trigger.request_id,
@@ -45,7 +59,10 @@ export async function startPipelineBridge(
       timestamp: unixSeconds(),
     };
     await bus.publish(subjects.pipelineStatus(trigger.request_id), encodeMessage(status));
-    logger.info({ request_id: trigger.request_id, pipeline: trigger.pipeline }, 'pipeline trigger answered');
+    logger.info(
+      { request_id: trigger.request_id, pipeline: trigger.pipeline },
+      'pipeline trigger answered',
+    );
   };
   const consumer = await bus.consume(
     {

@@ -22,9 +22,13 @@ export interface ReplyHint {
 /** Whatever a malformed message still tells us about where to answer. */
 export function replyHintOf(raw: unknown): ReplyHint {
   const record = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-  const requestId = typeof record.request_id === 'string' && isSubjectToken(record.request_id) ? record.request_id : undefined;
+  const requestId =
+    typeof record.request_id === 'string' && isSubjectToken(record.request_id)
+      ? record.request_id
+      : undefined;
   const responseSubject =
-    typeof record.response_subject === 'string' && /^[A-Za-z0-9_\-:@+=]+(\.[A-Za-z0-9_\-:@+=]+)*$/.test(record.response_subject)
+    typeof record.response_subject === 'string' &&
+    /^[A-Za-z0-9_\-:@+=]+(\.[A-Za-z0-9_\-:@+=]+)*$/.test(record.response_subject)
       ? record.response_subject
       : undefined;
   return { requestId, responseSubject };
@@ -51,7 +55,9 @@ export async function receive<Schema extends z.ZodType>(
     const targets = new Set(replySubjects(hint));
     if (message.reply) targets.add(message.reply);
     const reply = encodeMessage(toErrorReply(error, hint.requestId));
-    await Promise.all([...targets].map((subject) => bus.publish(subject, reply).catch(() => undefined)));
+    await Promise.all(
+      [...targets].map((subject) => bus.publish(subject, reply).catch(() => undefined)),
+    );
     throw error;
   }
 }

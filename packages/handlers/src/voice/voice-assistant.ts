@@ -13,7 +13,11 @@ import {
 } from '@homelab-ai/contracts';
 import type { Delivery } from '@homelab-ai/bus';
 import { subjectKind } from '@homelab-ai/observability';
-import type { ConsumerSettings, HandlerContext, RunningHandler } from '../shared/handler-context.js';
+import type {
+  ConsumerSettings,
+  HandlerContext,
+  RunningHandler,
+} from '../shared/handler-context.js';
 import { receive } from '../shared/receive.js';
 
 export const NO_TRANSCRIBER_MESSAGE =
@@ -27,10 +31,16 @@ export async function startVoiceAssistant(
     const request = await receive(bus, delivery, voiceRequestSchema, 'voice request', (hint) =>
       hint.requestId ? [subjects.voiceResponse(hint.requestId)] : [],
     ).catch((error: unknown) => {
-      metrics?.busMessagesReceived.inc({ subject_kind: subjectKind(delivery.subject), outcome: 'invalid' });
+      metrics?.busMessagesReceived.inc({
+        subject_kind: subjectKind(delivery.subject),
+        outcome: 'invalid',
+      });
       throw error;
     });
-    metrics?.busMessagesReceived.inc({ subject_kind: subjectKind(delivery.subject), outcome: 'valid' });
+    metrics?.busMessagesReceived.inc({
+      subject_kind: subjectKind(delivery.subject),
+      outcome: 'valid',
+    });
     const response: VoiceResponse = {
       request_id: request.request_id,
       transcription: '',
@@ -40,7 +50,10 @@ export async function startVoiceAssistant(
       error_type: 'model_not_configured',
     };
     await bus.publish(subjects.voiceResponse(request.request_id), encodeMessage(response));
-    logger.info({ request_id: request.request_id }, 'voice turn answered: no transcriber configured');
+    logger.info(
+      { request_id: request.request_id },
+      'voice turn answered: no transcriber configured',
+    );
   };
   const consumer = await bus.consume(
     {

@@ -12,9 +12,9 @@ export const chatFragments = {
     <div class="bubble"><span class="text" id="reply-${requestId}"></span><span class="typing" id="typing-${requestId}" aria-label="answering">●●●</span></div>
   </article>
 </div>`,
-  chunk: (requestId: string, text: string) => `<span id="reply-${requestId}" hx-swap-oob="beforeend">${escapeHtml(text)}</span>`,
-  finished: (requestId: string) =>
-    `<span id="typing-${requestId}" hx-swap-oob="delete"></span>`,
+  chunk: (requestId: string, text: string) =>
+    `<span id="reply-${requestId}" hx-swap-oob="beforeend">${escapeHtml(text)}</span>`,
+  finished: (requestId: string) => `<span id="typing-${requestId}" hx-swap-oob="delete"></span>`,
   failed: (requestId: string, message: string) => `
 <span id="typing-${requestId}" hx-swap-oob="outerHTML"><div class="error" role="alert">${escapeHtml(message)}</div></span>`,
   notice: (message: string) => `

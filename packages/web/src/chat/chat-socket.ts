@@ -67,15 +67,24 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
         endTurn(requestId);
         const parsed = chatResponseSchema.safeParse(decodeWithoutThrow(busMessage.data));
         if (parsed.success && parsed.data.success) send(chatFragments.finished(requestId));
-        else if (parsed.success) send(chatFragments.failed(requestId, parsed.data.error ?? 'the turn failed'));
+        else if (parsed.success)
+          send(chatFragments.failed(requestId, parsed.data.error ?? 'the turn failed'));
         else send(chatFragments.failed(requestId, errorText(busMessage.data)));
       };
       const turn: Turn = {
         subscriptions: [],
-        timer: setTimeout(() => {
-          endTurn(requestId);
-          send(chatFragments.failed(requestId, 'No answer in time. Is a chat handler running? (see /healthz)'));
-        }, settings.turnTimeoutMs ?? 10 * 60_000),
+        timer: setTimeout(
+          () => {
+            endTurn(requestId);
+            send(
+              chatFragments.failed(
+                requestId,
+                'No answer in time. Is a chat handler running? (see /healthz)',
+              ),
+            );
+          },
+          settings.turnTimeoutMs ?? 10 * 60_000,
+        ),
       };
       turns.set(requestId, turn);
       send(chatFragments.turnStarted(requestId, message));
@@ -102,10 +111,10 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
       }
     };
 
-    socket.on('message', (raw) => {
+    socket.on('message', (raw: Buffer) => {
       let parsed: z.infer<typeof socketMessageSchema>;
       try {
-        const result = socketMessageSchema.safeParse(JSON.parse(String(raw)));
+        const result = socketMessageSchema.safeParse(JSON.parse(raw.toString('utf8')));
         if (!result.success) {
           send(chatFragments.notice(result.error.issues[0]?.message ?? 'invalid message'));
           return;
@@ -115,7 +124,9 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
         send(chatFragments.notice('the socket expects JSON'));
         return;
       }
-      startTurn(parsed.message).catch((error: unknown) => logger.error({ err: error }, 'chat turn could not start'));
+      startTurn(parsed.message).catch((error: unknown) =>
+        logger.error({ err: error }, 'chat turn could not start'),
+      );
     });
     socket.on('close', () => {
       for (const requestId of [...turns.keys()]) endTurn(requestId);

@@ -12,6 +12,11 @@ export type HealthProvider = () => Promise<HealthReport>;
 /** Derives the overall status from the components; the bus is what the platform cannot work without. */
 export function summarizeHealth(components: Record<string, ComponentHealth>): HealthReport {
   const values = Object.values(components);
-  const status = components.bus?.healthy === false ? 'unhealthy' : values.every((component) => component.healthy) ? 'ok' : 'degraded';
+  const status =
+    components.bus?.healthy === false
+      ? 'unhealthy'
+      : values.every((component) => component.healthy)
+        ? 'ok'
+        : 'degraded';
   return { status, components };
 }

@@ -21,7 +21,9 @@ export async function startHttpServer(
 ): Promise<RunningHttpServer> {
   const webSockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const server = await new Promise<Server>((resolve, reject) => {
-    const created = serve({ fetch: app.fetch, hostname: listen.host, port: listen.port }, () => resolve(created as Server));
+    const created = serve({ fetch: app.fetch, hostname: listen.host, port: listen.port }, () =>
+      resolve(created as Server),
+    );
     (created as Server).once('error', reject);
   });
   server.on('upgrade', (request, socket, head) => {

@@ -9,8 +9,14 @@ const publicDir = new URL('../../public/', import.meta.url);
 const ASSETS: Record<string, { path: string | URL; type: string }> = {
   'app.css': { path: new URL('app.css', publicDir), type: 'text/css; charset=utf-8' },
   'chat.js': { path: new URL('chat.js', publicDir), type: 'text/javascript; charset=utf-8' },
-  'htmx.min.js': { path: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
-  'htmx-ws.js': { path: require.resolve('htmx-ext-ws/dist/ws.js'), type: 'text/javascript; charset=utf-8' },
+  'htmx.min.js': {
+    path: require.resolve('htmx.org/dist/htmx.min.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
+  'htmx-ws.js': {
+    path: require.resolve('htmx-ext-ws/dist/ws.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
 };
 
 export function addStaticRoutes(app: Hono): void {
@@ -24,6 +30,9 @@ export function addStaticRoutes(app: Hono): void {
       body = readFileSync(asset.path);
       cache.set(name, body);
     }
-    return context.body(new Uint8Array(body), 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=300' });
+    return context.body(new Uint8Array(body), 200, {
+      'content-type': asset.type,
+      'cache-control': 'public, max-age=300',
+    });
   });
 }
