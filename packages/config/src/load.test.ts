@@ -23,7 +23,7 @@ describe('configuration', () => {
       (error) => {
         assert.ok(error instanceof PlatformError);
         assert.equal(error.code, 'invalid_config');
-        assert.match(error.message, /PORT: .*"eighty"/);
+        assert.match(error.message, /PORT: must be a whole number \(got "eighty"\)/);
         assert.match(error.message, /NATS_URL: must be a URL/);
         assert.match(error.message, /LLM_MODEL_PATH: must be a \.gguf file/);
         return true;

@@ -23,14 +23,23 @@ export interface Platform {
   close(): Promise<void>;
 }
 
+const HEALTH_TIMEOUT_MS = 2_000;
+
+/** One port's health; a check that hangs (a server gone quiet) counts as unhealthy. */
 async function componentHealth(
   adapter: string,
   check: () => Promise<{ healthy: boolean; detail: string }>,
 ): Promise<ComponentHealth> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS);
+  });
   try {
-    return { adapter, ...(await check()) };
+    return { adapter, ...(await Promise.race([check(), timeout])) };
   } catch (error) {
     return { adapter, healthy: false, detail: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -177,7 +177,13 @@ class NatsBus implements Bus {
     if (this.nc.isClosed()) return;
     await Promise.all([...this.consumers].map((consumer) => consumer.stop(10_000)));
     this.consumers.clear();
-    await this.nc.drain();
+    try {
+      await this.nc.drain();
+    } catch (error) {
+      // Draining needs the server; when it is unreachable, close without flushing.
+      this.logger?.warn({ err: error }, 'NATS drain failed; closing');
+      await this.nc.close();
+    }
   }
 }
 

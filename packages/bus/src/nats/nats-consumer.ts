@@ -156,7 +156,8 @@ export async function startNatsConsumer(
     stop: async (graceMs = 10_000) => {
       if (stopped) return;
       stopped = true;
-      await messages.close();
+      // With the server gone, closing the pull can fail: nothing more will arrive either way.
+      await messages.close().catch(() => undefined);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         Promise.allSettled([...inFlight]),

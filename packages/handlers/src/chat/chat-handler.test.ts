@@ -8,8 +8,9 @@ import {
   createUnconfiguredChatModel,
   type ChatModel,
 } from '@homelab-ai/models';
-import { createSilentLogger } from '@homelab-ai/observability';
+import { createSilentLogger, installTracing } from '@homelab-ai/observability';
 import {
+  eventually,
   startLoopbackLlm,
   startNatsServer,
   type LoopbackLlm,
@@ -18,6 +19,8 @@ import {
 import type { RunningHandler } from '../shared/handler-context.js';
 import { listenToTurn } from '../testing/turn-listener.js';
 import { startChatHandler } from './chat-handler.js';
+
+installTracing();
 
 const settings = { ackWaitMs: 2_000, maxDeliver: 2, concurrency: 4, maxTokens: 256 };
 
@@ -89,6 +92,30 @@ function runChatHandlerSuite(
       const final = await turn.final();
       assert.equal(final.response, 'echo: hello there friend');
       assert.equal(turn.events.length, 0);
+      await turn.close();
+    });
+
+    it('carries the trace context from the request to every reply', async () => {
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const request = chatRequest();
+      const seen: string[] = [];
+      await bus.subscribe(
+        `ai.chat.response.*.${request.request_id}`,
+        (message) => void seen.push(message.headers.traceparent ?? ''),
+      );
+      await bus.subscribe(
+        `ai.chat.response.${request.request_id}`,
+        (message) => void seen.push(message.headers.traceparent ?? ''),
+      );
+      const turn = await listenToTurn(bus, request.request_id);
+      await bus.publish(subjects.chatMessage('alice'), encodeMessage(request), {
+        persist: true,
+        headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+      });
+      await turn.final();
+      await eventually(() => (seen.length >= 2 ? true : undefined), 'replies with headers');
+      for (const traceparent of seen)
+        assert.match(traceparent, new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
       await turn.close();
     });
 

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { loadConfig } from '@homelab-ai/config';
+import { createSilentLogger } from '@homelab-ai/observability';
+import { eventually, freePort, startLoopbackLlm, startNatsServer } from '@homelab-ai/testkit';
+import WebSocket from 'ws';
+import { createPlatform } from './platform.js';
+import { startRoles, type RunningRoles } from './roles.js';
+
+interface HealthBody {
+  status: string;
+  components: Record<string, { adapter: string; healthy: boolean; detail: string }>;
+}
+
+async function start(env: Record<string, string>, roles: Parameters<typeof startRoles>[1]): Promise<RunningRoles> {
+  const config = loadConfig({ PORT: String(await freePort()), ...env });
+  const platform = await createPlatform(config, { logger: createSilentLogger() });
+  return startRoles(platform, roles);
+}
+
+describe('the platform on embedded defaults', () => {
+  const running: RunningRoles[] = [];
+  after(() => Promise.all(running.map((roles) => roles.stop())));
+
+  it('reports each port on /healthz: embedded bus healthy, no LLM with the fix', async () => {
+    const platform = await start({}, ['gateway', 'chat-handler']);
+    running.push(platform);
+    const response = await fetch(`${platform.url}/healthz`);
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as HealthBody;
+    assert.equal(body.status, 'degraded');
+    assert.deepEqual(Object.keys(body.components).sort(), ['bus', 'llm']);
+    assert.equal(body.components.bus?.adapter, 'memory');
+    assert.equal(body.components.bus?.healthy, true);
+    assert.equal(body.components.llm?.adapter, 'none');
+    assert.equal(body.components.llm?.healthy, false);
+    assert.match(body.components.llm?.detail ?? '', /LLM_BASE_URL/);
+  });
+
+  it('is ok with an OpenAI-compatible LLM, serves Prometheus metrics and the page assets', async () => {
+    const llm = await startLoopbackLlm();
+    const platform = await start({ LLM_BASE_URL: llm.baseUrl }, ['gateway', 'chat-handler']);
+    running.push(platform);
+    const body = (await (await fetch(`${platform.url}/healthz`)).json()) as HealthBody;
+    assert.equal(body.status, 'ok');
+    assert.equal(body.components.llm?.adapter, 'openai');
+    const metrics = await (await fetch(`${platform.url}/metrics`)).text();
+    assert.match(metrics, /homelab_http_requests_total\{route="\/healthz",status="200"\} 1/);
+    assert.match(metrics, /homelab_process_resident_memory_bytes/);
+    const htmx = await fetch(`${platform.url}/static/htmx.min.js`);
+    assert.equal(htmx.status, 200);
+    assert.match(htmx.headers.get('content-type') ?? '', /javascript/);
+    assert.equal((await fetch(`${platform.url}/static/../../package.json`)).status, 404);
+    assert.equal((await fetch(`${platform.url}/static/nothing.js`)).status, 404);
+    await llm.close();
+  });
+
+  it('answers bad socket input with a notice and keeps the socket', async () => {
+    const platform = await start({}, ['gateway']);
+    running.push(platform);
+    const socket = new WebSocket(`${platform.url.replace('http', 'ws')}/ws/chat`);
+    const received: string[] = [];
+    socket.on('message', (data: Buffer) => received.push(data.toString('utf8')));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send('not json');
+    socket.send(JSON.stringify({ message: '   ' }));
+    socket.send(JSON.stringify({ nothing: true }));
+    await eventually(() => (received.length >= 3 ? true : undefined), 'three notices');
+    assert.match(received[0] ?? '', /expects JSON/);
+    assert.match(received[1] ?? '', /type a message first/);
+    assert.equal(socket.readyState, WebSocket.OPEN);
+    socket.close();
+  });
+});
+
+describe('the platform over NATS', () => {
+  it('reports the NATS bus, and unhealthy (503) when the server goes away', async () => {
+    const nats = await startNatsServer();
+    const platform = await start({ NATS_URL: nats.url }, ['chat-handler']);
+    try {
+      const healthy = (await (await fetch(`${platform.url}/healthz`)).json()) as HealthBody;
+      assert.equal(healthy.components.bus?.adapter, 'nats');
+      assert.equal(healthy.components.bus?.healthy, true);
+      await nats.stop();
+      const response = await eventually(async () => {
+        const candidate = await fetch(`${platform.url}/healthz`);
+        return candidate.status === 503 ? candidate : undefined;
+      }, 'an unhealthy report');
+      const body = (await response.json()) as HealthBody;
+      assert.equal(body.status, 'unhealthy');
+      assert.equal(body.components.bus?.healthy, false);
+    } finally {
+      await Promise.race([platform.stop(), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+    }
+  });
+});
