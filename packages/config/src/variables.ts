@@ -4,8 +4,12 @@
  */
 import { z } from 'zod';
 
-const wholeNumber = z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number');
-const port = wholeNumber.min(1, 'must be a port from 1 to 65535').max(65_535, 'must be a port from 1 to 65535');
+const wholeNumber = z.coerce
+  .number({ error: 'must be a whole number' })
+  .int('must be a whole number');
+const port = wholeNumber
+  .min(1, 'must be a port from 1 to 65535')
+  .max(65_535, 'must be a port from 1 to 65535');
 const positiveInt = wholeNumber.min(1, 'must be at least 1');
 const url = (protocols: string[]) =>
   z

@@ -12,7 +12,10 @@ interface HealthBody {
   components: Record<string, { adapter: string; healthy: boolean; detail: string }>;
 }
 
-async function start(env: Record<string, string>, roles: Parameters<typeof startRoles>[1]): Promise<RunningRoles> {
+async function start(
+  env: Record<string, string>,
+  roles: Parameters<typeof startRoles>[1],
+): Promise<RunningRoles> {
   const config = loadConfig({ PORT: String(await freePort()), ...env });
   const platform = await createPlatform(config, { logger: createSilentLogger() });
   return startRoles(platform, roles);

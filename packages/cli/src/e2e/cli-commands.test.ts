@@ -46,6 +46,9 @@ describe('homelab-ai command line', () => {
     assert.match(cli.output(), /set NATS_URL/);
     const unknownRole = spawnCli(['serve', 'toaster'], { NATS_URL: 'nats://127.0.0.1:1' });
     assert.notEqual((await unknownRole.exited).code, 0);
-    assert.match(unknownRole.output(), /Allowed choices are gateway, chat-handler, voice-assistant, pipeline-bridge/);
+    assert.match(
+      unknownRole.output(),
+      /Allowed choices are gateway, chat-handler, voice-assistant, pipeline-bridge/,
+    );
   });
 });

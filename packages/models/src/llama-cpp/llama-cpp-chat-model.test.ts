@@ -20,7 +20,13 @@ describe('embedded llama.cpp ChatModel on a tiny GGUF the test writes', () => {
   it('loads lazily and streams printable text chunks', async () => {
     assert.match((await model.health()).detail, /loads on first use/);
     const chunks: string[] = [];
-    for await (const chunk of model.stream({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hello' }], maxTokens: 12 })) {
+    for await (const chunk of model.stream({
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'hello' },
+      ],
+      maxTokens: 12,
+    })) {
       chunks.push(chunk);
     }
     assert.ok(chunks.length >= 3, `several chunks, got ${chunks.length}`);
@@ -35,7 +41,11 @@ describe('embedded llama.cpp ChatModel on a tiny GGUF the test writes', () => {
     const chunks: string[] = [];
     await assert.rejects(
       (async () => {
-        for await (const chunk of model.stream({ messages: [{ role: 'user', content: 'go on' }], maxTokens: 400, signal: controller.signal })) {
+        for await (const chunk of model.stream({
+          messages: [{ role: 'user', content: 'go on' }],
+          maxTokens: 400,
+          signal: controller.signal,
+        })) {
           chunks.push(chunk);
           if (chunks.length === 3) controller.abort();
         }
@@ -46,11 +56,16 @@ describe('embedded llama.cpp ChatModel on a tiny GGUF the test writes', () => {
   });
 
   it('says which file is missing when LLM_MODEL_PATH points nowhere', async () => {
-    const missing = createLlamaCppChatModel({ modelPath: '/nonexistent/model.gguf', threads: 1, gpu: false });
+    const missing = createLlamaCppChatModel({
+      modelPath: '/nonexistent/model.gguf',
+      threads: 1,
+      gpu: false,
+    });
     assert.equal((await missing.health()).healthy, false);
     await assert.rejects(
       (async () => {
-        for await (const chunk of missing.stream({ messages: [{ role: 'user', content: 'hi' }] })) assert.fail(`no chunk expected, got ${chunk}`);
+        for await (const chunk of missing.stream({ messages: [{ role: 'user', content: 'hi' }] }))
+          assert.fail(`no chunk expected, got ${chunk}`);
       })(),
       /\/nonexistent\/model\.gguf does not exist/,
     );

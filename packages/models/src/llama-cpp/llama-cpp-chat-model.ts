@@ -26,16 +26,21 @@ interface Loaded {
   context: LlamaContext;
 }
 
-function toHistory(messages: readonly ChatMessage[]): { history: ChatHistoryItem[]; prompt: string } {
+function toHistory(messages: readonly ChatMessage[]): {
+  history: ChatHistoryItem[];
+  prompt: string;
+} {
   const last = messages.at(-1);
   if (!last || last.role !== 'user') {
     throw new PlatformError('invalid_message', 'the conversation must end with a user message');
   }
-  const history: ChatHistoryItem[] = messages.slice(0, -1).map((message) =>
-    message.role === 'assistant'
-      ? { type: 'model', response: [message.content] }
-      : { type: message.role, text: message.content },
-  );
+  const history: ChatHistoryItem[] = messages
+    .slice(0, -1)
+    .map((message) =>
+      message.role === 'assistant'
+        ? { type: 'model', response: [message.content] }
+        : { type: message.role, text: message.content },
+    );
   return { history, prompt: last.content };
 }
 
@@ -56,12 +61,20 @@ class LlamaCppChatModel implements ChatModel {
       try {
         await access(this.settings.modelPath);
       } catch {
-        throw new PlatformError('model_not_configured', `LLM_MODEL_PATH ${this.settings.modelPath} does not exist`);
+        throw new PlatformError(
+          'model_not_configured',
+          `LLM_MODEL_PATH ${this.settings.modelPath} does not exist`,
+        );
       }
       try {
         const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
         // build: 'never' — use the prebuilt binary from npm; never download or compile at run time.
-        const llama = await getLlama({ gpu: this.settings.gpu ?? 'auto', build: 'never', logLevel: LlamaLogLevel.error, progressLogs: false });
+        const llama = await getLlama({
+          gpu: this.settings.gpu ?? 'auto',
+          build: 'never',
+          logLevel: LlamaLogLevel.error,
+          progressLogs: false,
+        });
         const model = await llama.loadModel({ modelPath: this.settings.modelPath });
         const context = await model.createContext({
           contextSize: Math.min(this.settings.contextSize ?? 4096, model.trainContextSize),
@@ -69,9 +82,13 @@ class LlamaCppChatModel implements ChatModel {
         });
         return { model, context };
       } catch (error) {
-        throw new PlatformError('model_rejected', `llama.cpp could not load ${this.settings.modelPath}: ${(error as Error).message}`, {
-          cause: error,
-        });
+        throw new PlatformError(
+          'model_rejected',
+          `llama.cpp could not load ${this.settings.modelPath}: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
       }
     })();
     this.loading.catch(() => (this.loading = undefined));
@@ -105,7 +122,10 @@ class LlamaCppChatModel implements ChatModel {
       this.touch();
       const { history, prompt } = toHistory(generation.messages);
       const sequence = context.getSequence();
-      const session = new LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false });
+      const session = new LlamaChatSession({
+        contextSequence: sequence,
+        autoDisposeSequence: false,
+      });
       try {
         session.setChatHistory(history);
         await session.prompt(prompt, {
@@ -115,7 +135,8 @@ class LlamaCppChatModel implements ChatModel {
           ...(generation.signal ? { signal: generation.signal } : {}),
           onTextChunk: (chunk: string) => output.push(chunk),
         });
-        if (generation.signal?.aborted) throw new PlatformError('cancelled', 'generation cancelled');
+        if (generation.signal?.aborted)
+          throw new PlatformError('cancelled', 'generation cancelled');
         output.end();
       } finally {
         session.dispose({ disposeSequence: false });
@@ -125,8 +146,16 @@ class LlamaCppChatModel implements ChatModel {
     });
     this.queue = run.catch(() => undefined);
     void run.catch((error: unknown) => {
-      if (generation.signal?.aborted) output.end(new PlatformError('cancelled', 'generation cancelled', { cause: error }));
-      else output.end(error instanceof PlatformError ? error : new PlatformError('model_error', `llama.cpp: ${(error as Error).message}`, { cause: error }));
+      if (generation.signal?.aborted)
+        output.end(new PlatformError('cancelled', 'generation cancelled', { cause: error }));
+      else
+        output.end(
+          error instanceof PlatformError
+            ? error
+            : new PlatformError('model_error', `llama.cpp: ${(error as Error).message}`, {
+                cause: error,
+              }),
+        );
     });
     return output;
   }

@@ -41,22 +41,35 @@ class OpenAiChatModel implements ChatModel {
   }
 
   private headers(): Record<string, string> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+    };
     if (this.settings.apiKey) headers.authorization = `Bearer ${this.settings.apiKey}`;
     return headers;
   }
 
   private async listModels(signal: AbortSignal): Promise<string[]> {
     const response = await fetch(`${this.baseUrl}/models`, { headers: this.headers(), signal });
-    if (!response.ok) throw new PlatformError('model_error', `LLM ${this.baseUrl}/models answered ${response.status}`);
+    if (!response.ok)
+      throw new PlatformError(
+        'model_error',
+        `LLM ${this.baseUrl}/models answered ${response.status}`,
+      );
     const body = (await response.json()) as { data?: { id?: string }[] };
-    return (body.data ?? []).map((model) => model.id).filter((id): id is string => typeof id === 'string');
+    return (body.data ?? [])
+      .map((model) => model.id)
+      .filter((id): id is string => typeof id === 'string');
   }
 
   private async model(signal: AbortSignal): Promise<string> {
     if (this.resolvedModel) return this.resolvedModel;
     const [first] = await this.listModels(signal);
-    if (!first) throw new PlatformError('model_rejected', `LLM at ${this.baseUrl} lists no models; set LLM_MODEL`);
+    if (!first)
+      throw new PlatformError(
+        'model_rejected',
+        `LLM at ${this.baseUrl} lists no models; set LLM_MODEL`,
+      );
     this.resolvedModel = first;
     return first;
   }
@@ -75,7 +88,12 @@ class OpenAiChatModel implements ChatModel {
         ...(generation.temperature === undefined ? {} : { temperature: generation.temperature }),
         ...(generation.stop?.length ? { stop: generation.stop } : {}),
       };
-      response = await fetch(url, { method: 'POST', headers: this.headers(), body: JSON.stringify(body), signal });
+      response = await fetch(url, {
+        method: 'POST',
+        headers: this.headers(),
+        body: JSON.stringify(body),
+        signal,
+      });
     } catch (error) {
       throw this.failure(error, url, generation.signal);
     }
@@ -83,13 +101,20 @@ class OpenAiChatModel implements ChatModel {
       const text = await response.text().catch(() => '');
       const detail = text.slice(0, 300) || response.statusText;
       const retryable = response.status === 429 || response.status >= 500;
-      throw new PlatformError(retryable ? 'model_error' : 'model_rejected', `LLM ${url} answered ${response.status}: ${detail}`);
+      throw new PlatformError(
+        retryable ? 'model_error' : 'model_rejected',
+        `LLM ${url} answered ${response.status}: ${detail}`,
+      );
     }
     try {
       for await (const data of readSseData(response.body)) {
         if (data === '[DONE]') return;
         const chunk = JSON.parse(data) as CompletionChunk;
-        if (chunk.error) throw new PlatformError('model_error', `LLM ${url} streamed an error: ${chunk.error.message ?? 'unknown'}`);
+        if (chunk.error)
+          throw new PlatformError(
+            'model_error',
+            `LLM ${url} streamed an error: ${chunk.error.message ?? 'unknown'}`,
+          );
         const content = chunk.choices?.[0]?.delta?.content;
         if (content) yield content;
       }
@@ -100,24 +125,47 @@ class OpenAiChatModel implements ChatModel {
 
   private failure(error: unknown, url: string, userSignal: AbortSignal | undefined): PlatformError {
     if (error instanceof PlatformError) return error;
-    if (userSignal?.aborted) return new PlatformError('cancelled', 'generation cancelled', { cause: error });
+    if (userSignal?.aborted)
+      return new PlatformError('cancelled', 'generation cancelled', { cause: error });
     if ((error as Error).name === 'TimeoutError') {
-      return new PlatformError('timeout', `LLM ${url} did not finish within ${this.settings.timeoutMs ?? 120_000} ms`, { cause: error });
+      return new PlatformError(
+        'timeout',
+        `LLM ${url} did not finish within ${this.settings.timeoutMs ?? 120_000} ms`,
+        { cause: error },
+      );
     }
-    if (error instanceof SyntaxError) return new PlatformError('model_error', `LLM ${url} sent malformed JSON: ${error.message}`, { cause: error });
-    return new PlatformError('unavailable', `LLM ${url} unreachable: ${describeNetworkError(error)}`, { cause: error });
+    if (error instanceof SyntaxError)
+      return new PlatformError('model_error', `LLM ${url} sent malformed JSON: ${error.message}`, {
+        cause: error,
+      });
+    return new PlatformError(
+      'unavailable',
+      `LLM ${url} unreachable: ${describeNetworkError(error)}`,
+      { cause: error },
+    );
   }
 
   async health() {
     try {
-      const models = await this.listModels(AbortSignal.timeout(this.settings.healthTimeoutMs ?? 2_000));
+      const models = await this.listModels(
+        AbortSignal.timeout(this.settings.healthTimeoutMs ?? 2_000),
+      );
       const model = this.resolvedModel ?? models[0];
       if (this.settings.model && !models.includes(this.settings.model)) {
-        return { healthy: false, detail: `${this.baseUrl} does not list model ${this.settings.model} (has: ${models.slice(0, 5).join(', ')})` };
+        return {
+          healthy: false,
+          detail: `${this.baseUrl} does not list model ${this.settings.model} (has: ${models.slice(0, 5).join(', ')})`,
+        };
       }
-      return { healthy: model !== undefined, detail: `${this.baseUrl} model ${model ?? '(none listed)'}` };
+      return {
+        healthy: model !== undefined,
+        detail: `${this.baseUrl} model ${model ?? '(none listed)'}`,
+      };
     } catch (error) {
-      return { healthy: false, detail: `${this.baseUrl} unreachable: ${describeNetworkError(error)}` };
+      return {
+        healthy: false,
+        detail: `${this.baseUrl} unreachable: ${describeNetworkError(error)}`,
+      };
     }
   }
 
