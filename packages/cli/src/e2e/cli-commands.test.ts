@@ -40,6 +40,19 @@ describe('homelab-ai command line', () => {
     assert.match(cli.output(), /LLM_BASE_URL: must be a URL/);
   });
 
+  it('says which port is busy instead of crashing', async () => {
+    const port = String(await freePort());
+    const first = spawnCli(['up'], { PORT: port });
+    try {
+      await first.waitFor(/Homelab AI is up at/);
+      const second = spawnCli(['up'], { PORT: port });
+      assert.equal((await second.exited).code, 2);
+      assert.match(second.output(), /PORT: cannot listen on 127\.0\.0\.1:\d+ \(already in use\)/);
+    } finally {
+      await first.kill();
+    }
+  });
+
   it('refuses to serve a single role without a shared bus, saying what to set', async () => {
     const cli = spawnCli(['serve', 'chat-handler'], {});
     assert.equal((await cli.exited).code, 2);

@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { PlatformError } from '@homelab-ai/contracts';
 import type { Hono } from 'hono';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { IncomingMessage } from 'node:http';
@@ -24,7 +25,17 @@ export async function startHttpServer(
     const created = serve({ fetch: app.fetch, hostname: listen.host, port: listen.port }, () =>
       resolve(created as Server),
     );
-    (created as Server).once('error', reject);
+    (created as Server).once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES'
+          ? new PlatformError(
+              'invalid_config',
+              `PORT: cannot listen on ${listen.host}:${listen.port} (${error.code === 'EADDRINUSE' ? 'already in use' : 'permission denied'}); set PORT to another port`,
+              { cause: error },
+            )
+          : error,
+      ),
+    );
   });
   server.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
