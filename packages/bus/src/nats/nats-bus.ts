@@ -41,6 +41,8 @@ export interface NatsBusSettings {
   pass?: string;
 }
 
+const RESOLVED = Promise.resolve();
+
 class NatsBus implements Bus {
   readonly adapter = 'nats';
   private readonly consumers = new Set<Consumer>();
@@ -64,14 +66,26 @@ class NatsBus implements Bus {
     }
   }
 
-  async publish(subject: string, data: Uint8Array, options: PublishOptions = {}): Promise<void> {
+  publish(subject: string, data: Uint8Array, options?: PublishOptions): Promise<void> {
+    if (options?.persist) return this.publishPersisted(subject, data, options);
+    // The hot path: core publish is synchronous in nats.js (it batches writes itself).
+    try {
+      const headers = toNatsHeaders(options?.headers);
+      this.nc.publish(subject, data, headers ? { headers } : undefined);
+      return RESOLVED;
+    } catch (error) {
+      return Promise.reject(toBusError(error, subject));
+    }
+  }
+
+  private async publishPersisted(
+    subject: string,
+    data: Uint8Array,
+    options: PublishOptions,
+  ): Promise<void> {
     const headers = toNatsHeaders(options.headers);
     try {
-      if (options.persist) {
-        await this.js.publish(subject, data, headers ? { headers } : {});
-      } else {
-        this.nc.publish(subject, data, headers ? { headers } : {});
-      }
+      await this.js.publish(subject, data, headers ? { headers } : {});
     } catch (error) {
       throw toBusError(error, subject);
     }
