@@ -13,6 +13,12 @@ export const ERROR_CODES = {
     retryable: false,
     summary: 'a configuration value is invalid',
   },
+  invalid_input: { httpStatus: 400, retryable: false, summary: 'the input is invalid' },
+  conflict: {
+    httpStatus: 409,
+    retryable: false,
+    summary: 'the request conflicts with the current state',
+  },
   not_found: { httpStatus: 404, retryable: false, summary: 'no such resource' },
   unauthorized: { httpStatus: 401, retryable: false, summary: 'authentication required' },
   forbidden: { httpStatus: 403, retryable: false, summary: 'not allowed' },

@@ -5,3 +5,6 @@ export * from './loopback-llm.js';
 export * from './gguf/tiny-llama.js';
 export * from './gguf/gguf-writer.js';
 export * from './browser.js';
+export * from './redis-server.js';
+export * from './postgres-server.js';
+export * from './s3-server.js';

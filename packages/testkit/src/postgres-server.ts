@@ -1,0 +1,2 @@
+// Filled in by the metadata-db work: startPostgresServer() for a real Debian PostgreSQL 15.
+export {};

@@ -1,0 +1,2 @@
+// Filled in by the session-cache work: startRedisServer() for a real Debian redis-server.
+export {};
