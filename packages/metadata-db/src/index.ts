@@ -1,1 +1,21 @@
-export {};
+export * from './port.js';
+export * from './schema.js';
+export {
+  openMetadataDb,
+  createPgliteMetadataDb,
+  createPostgresMetadataDb,
+  type PgliteMetadataDbSettings,
+  type PostgresMetadataDbSettings,
+} from './open-metadata-db.js';
+export { PgliteDialect } from './pglite/pglite-dialect.js';
+export {
+  MIGRATIONS,
+  migrateMetadataDb,
+  type Migration,
+  type MigrationReport,
+} from './migrations/index.js';
+export * from './repository/users.js';
+export * from './repository/chat.js';
+export * from './repository/documents.js';
+export { inTransaction } from './repository/transaction.js';
+export { toDatabaseError } from './database-errors.js';

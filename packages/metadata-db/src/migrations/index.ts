@@ -1,0 +1,7 @@
+/** Every migration of this build, oldest first. Append new ones; never edit a released one. */
+import type { Migration } from './migration.js';
+import { initialSchema } from './0001-initial-schema.js';
+
+export const MIGRATIONS: readonly Migration[] = [initialSchema];
+
+export { migrateMetadataDb, type Migration, type MigrationReport } from './migration.js';
