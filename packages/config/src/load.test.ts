@@ -31,6 +31,28 @@ describe('configuration', () => {
     );
   });
 
+  it('needs the S3 keys with S3_ENDPOINT, and a postgres URL for DATABASE_URL', () => {
+    assert.throws(
+      () => loadConfig({ S3_ENDPOINT: 'http://minio:9000', DATABASE_URL: 'mysql://db/x' }),
+      (error) => {
+        assert.ok(error instanceof PlatformError);
+        assert.match(error.message, /S3_ACCESS_KEY_ID: required when S3_ENDPOINT is set/);
+        assert.match(error.message, /S3_SECRET_ACCESS_KEY: required/);
+        assert.match(error.message, /DATABASE_URL: must be a URL \(postgres: or postgresql:\)/);
+        return true;
+      },
+    );
+    const config = loadConfig({
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_ACCESS_KEY_ID: 'key',
+      S3_SECRET_ACCESS_KEY: 'secret',
+      MILVUS_ADDRESS: 'milvus:19530',
+    });
+    assert.equal(config.stores.s3?.bucket, 'homelab-ai');
+    assert.equal(config.stores.milvus?.address, 'milvus:19530');
+    assert.equal(config.stores.databaseUrl, undefined);
+  });
+
   it('reads a config file, and the environment wins over it', () => {
     const directory = mkdtempSync(join(tmpdir(), 'homelab-config-'));
     const json = join(directory, 'homelab.json');

@@ -18,6 +18,20 @@ export interface PlatformConfig {
     ackWaitMs: number;
     maxDeliver: number;
   };
+  stores: {
+    databaseUrl: string | undefined;
+    valkeyUrl: string | undefined;
+    s3:
+      | {
+          endpoint: string;
+          bucket: string;
+          accessKeyId: string;
+          secretAccessKey: string;
+          region: string;
+        }
+      | undefined;
+    milvus: { address: string; token: string | undefined } | undefined;
+  };
   llm: {
     baseUrl: string | undefined;
     model: string | undefined;
@@ -108,6 +122,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
         `${name}: ${parsed.error.issues[0]?.message ?? 'invalid'} (got ${JSON.stringify(candidate)})`,
       );
   }
+  if (values.S3_ENDPOINT !== undefined) {
+    for (const name of ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+      if (values[name] === undefined) problems.push(`${name}: required when S3_ENDPOINT is set`);
+    }
+  }
   if (problems.length > 0) {
     throw new PlatformError('invalid_config', `Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
@@ -122,6 +141,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       natsToken: get('NATS_TOKEN'),
       ackWaitMs: get('BUS_ACK_WAIT_MS'),
       maxDeliver: get('BUS_MAX_DELIVER'),
+    },
+    stores: {
+      databaseUrl: get('DATABASE_URL'),
+      valkeyUrl: get('VALKEY_URL'),
+      s3:
+        values.S3_ENDPOINT === undefined
+          ? undefined
+          : {
+              endpoint: get('S3_ENDPOINT'),
+              bucket: get('S3_BUCKET'),
+              accessKeyId: get('S3_ACCESS_KEY_ID'),
+              secretAccessKey: get('S3_SECRET_ACCESS_KEY'),
+              region: get('S3_REGION'),
+            },
+      milvus:
+        values.MILVUS_ADDRESS === undefined
+          ? undefined
+          : { address: get('MILVUS_ADDRESS'), token: get('MILVUS_TOKEN') },
     },
     llm: {
       baseUrl: get('LLM_BASE_URL'),

@@ -64,6 +64,47 @@ export const VARIABLES = {
     fallback: undefined,
     help: 'NATS auth token, if the server wants one.',
   },
+  DATABASE_URL: {
+    schema: url(['postgres:', 'postgresql:']),
+    fallback: undefined,
+    help: 'PostgreSQL for metadata (e.g. postgres://user:pass@host:5432/homelab). Unset: embedded PGlite in HOMELAB_DATA_DIR.',
+  },
+  VALKEY_URL: {
+    schema: url(['redis:', 'rediss:', 'valkey:', 'valkeys:']),
+    fallback: undefined,
+    help: 'Valkey/Redis for the session cache (redis://host:6379/0). Unset: in memory.',
+  },
+  S3_ENDPOINT: {
+    schema: url(['http:', 'https:']),
+    fallback: undefined,
+    help: 'S3 API endpoint (MinIO, Ceph, AWS). Unset: objects in HOMELAB_DATA_DIR/objects.',
+  },
+  S3_BUCKET: {
+    schema: z.string().trim().min(3).max(63),
+    fallback: 'homelab-ai',
+    help: 'Bucket, created if missing.',
+  },
+  S3_ACCESS_KEY_ID: {
+    schema: z.string().min(1),
+    fallback: undefined,
+    help: 'S3 access key (needed with S3_ENDPOINT).',
+  },
+  S3_SECRET_ACCESS_KEY: {
+    schema: z.string().min(1),
+    fallback: undefined,
+    help: 'S3 secret key (needed with S3_ENDPOINT).',
+  },
+  S3_REGION: { schema: z.string().trim().min(1), fallback: 'us-east-1', help: 'S3 region.' },
+  MILVUS_ADDRESS: {
+    schema: z.string().trim().min(1),
+    fallback: undefined,
+    help: 'Milvus gRPC address (host:19530). Unset: the embedded vector store in HOMELAB_DATA_DIR/vectors.',
+  },
+  MILVUS_TOKEN: {
+    schema: z.string().min(1),
+    fallback: undefined,
+    help: 'Milvus token (user:password or API key).',
+  },
   LLM_BASE_URL: {
     schema: url(['http:', 'https:']),
     fallback: undefined,

@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from '@homelab-ai/config';
 import { createSilentLogger } from '@homelab-ai/observability';
-import { eventually, freePort, startLoopbackLlm, startNatsServer } from '@homelab-ai/testkit';
+import {
+  eventually,
+  freePort,
+  startLoopbackLlm,
+  startNatsServer,
+  startPostgresServer,
+  startS3Server,
+} from '@homelab-ai/testkit';
 import WebSocket from 'ws';
 import { createPlatform } from './platform.js';
 import { startRoles, type RunningRoles } from './roles.js';
@@ -16,7 +26,8 @@ async function start(
   env: Record<string, string>,
   roles: Parameters<typeof startRoles>[1],
 ): Promise<RunningRoles> {
-  const config = loadConfig({ PORT: String(await freePort()), ...env });
+  const dataDir = await mkdtemp(join(tmpdir(), 'homelab-platform-'));
+  const config = loadConfig({ PORT: String(await freePort()), HOMELAB_DATA_DIR: dataDir, ...env });
   const platform = await createPlatform(config, { logger: createSilentLogger() });
   return startRoles(platform, roles);
 }
@@ -32,7 +43,11 @@ describe('the platform on embedded defaults', () => {
     assert.equal(response.status, 200);
     const body = (await response.json()) as HealthBody;
     assert.equal(body.status, 'degraded');
-    assert.deepEqual(Object.keys(body.components).sort(), ['bus', 'llm']);
+    assert.deepEqual(Object.keys(body.components).sort(), ['bus', 'db', 'llm', 'objects']);
+    assert.equal(body.components.db?.adapter, 'pglite');
+    assert.match(body.components.db?.detail ?? '', /opens on first use/);
+    assert.equal(body.components.objects?.adapter, 'file');
+    assert.equal(body.components.objects?.healthy, true);
     assert.equal(body.components.bus?.adapter, 'memory');
     assert.equal(body.components.bus?.healthy, true);
     assert.equal(body.components.llm?.adapter, 'none');
@@ -94,6 +109,53 @@ describe('the platform over NATS', () => {
       assert.equal(body.components.bus?.healthy, false);
     } finally {
       await Promise.race([platform.stop(), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+    }
+  });
+});
+
+describe('the platform on real store servers', () => {
+  it('uses PostgreSQL and S3 when configured, and says when PostgreSQL cannot be reached', async () => {
+    const postgres = await startPostgresServer();
+    const s3 = await startS3Server();
+    const platform = await start(
+      {
+        DATABASE_URL: postgres.url,
+        S3_ENDPOINT: s3.endpoint,
+        S3_ACCESS_KEY_ID: s3.accessKeyId,
+        S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      },
+      ['chat-handler'],
+    );
+    const unreachable = await start(
+      { DATABASE_URL: `postgres://homelab:secret@127.0.0.1:${await freePort()}/homelab` },
+      ['chat-handler'],
+    );
+    try {
+      const body = await eventually(async () => {
+        const report = (await (await fetch(`${platform.url}/healthz`)).json()) as HealthBody;
+        return report.components.db?.healthy ? report : undefined;
+      }, 'PostgreSQL migrated and healthy');
+      assert.equal(body.components.db?.adapter, 'postgres');
+      assert.equal(body.components.objects?.adapter, 's3');
+      assert.equal(body.components.objects?.healthy, true);
+
+      const down = await eventually(async () => {
+        const report = (await (await fetch(`${unreachable.url}/healthz`)).json()) as HealthBody;
+        return report.components.db?.detail.includes('cannot reach PostgreSQL')
+          ? report
+          : undefined;
+      }, 'an unreachable-database report');
+      assert.equal(down.components.db?.healthy, false);
+      assert.doesNotMatch(
+        down.components.db?.detail ?? '',
+        /secret/,
+        'no password in health output',
+      );
+    } finally {
+      await platform.stop();
+      await unreachable.stop();
+      await s3.stop();
+      await postgres.stop();
     }
   });
 });

@@ -12,6 +12,7 @@ import {
 } from '@homelab-ai/observability';
 import { summarizeHealth, type HealthReport } from '@homelab-ai/web';
 import { createBusFromConfig, createChatModelFromConfig } from './adapters.js';
+import { createStores, type Stores } from './stores.js';
 
 export interface Platform {
   config: PlatformConfig;
@@ -19,6 +20,7 @@ export interface Platform {
   metrics: PlatformMetrics;
   bus: Bus;
   chatModel: ChatModel;
+  stores: Stores;
   health(): Promise<HealthReport>;
   close(): Promise<void>;
 }
@@ -57,22 +59,35 @@ export async function createPlatform(
   const bus = await createBusFromConfig(config, logger, name);
   await bus.ensureStreams(ALL_STREAMS);
   const chatModel = createChatModelFromConfig(config);
+  const stores = await createStores(config, logger);
   return {
     config,
     logger,
     metrics,
     bus,
     chatModel,
+    stores,
     health: async () => {
-      const [busHealth, llmHealth] = await Promise.all([
+      const [busHealth, dbHealth, objectsHealth, llmHealth] = await Promise.all([
         componentHealth(bus.adapter, () => bus.health()),
+        componentHealth(stores.db.adapter, async () => {
+          const { healthy, detail } = await stores.db.health();
+          return { healthy, detail };
+        }),
+        componentHealth(stores.objects.adapter, () => stores.objects.health()),
         componentHealth(chatModel.adapter, () => chatModel.health()),
       ]);
-      return summarizeHealth({ bus: busHealth, llm: llmHealth });
+      return summarizeHealth({
+        bus: busHealth,
+        db: dbHealth,
+        objects: objectsHealth,
+        llm: llmHealth,
+      });
     },
     close: async () => {
       await bus.close();
       await chatModel.close();
+      await Promise.all([stores.db.close(), stores.objects.close()]);
     },
   };
 }

@@ -1,5 +1,8 @@
 /** Test helper: runs the real `homelab-ai` command in a child process. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventually } from '@homelab-ai/testkit';
 
@@ -20,6 +23,8 @@ export function spawnCli(args: string[], env: Record<string, string>): CliProces
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
       LOG_LEVEL: 'info',
+      // A fresh data folder per process, never the repository's ./data.
+      HOMELAB_DATA_DIR: mkdtempSync(join(tmpdir(), 'homelab-cli-')),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
