@@ -2,7 +2,7 @@
 // Runs every compiled test file (packages/*/dist/**/*.test.js) with Node's test runner.
 // `npm test` builds first (pretest); pass paths or name fragments to run a subset.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function findTests(directory) {
