@@ -53,7 +53,13 @@ export async function startNatsServer(): Promise<NatsServerHandle> {
       ),
     );
   });
-  await Promise.race([waitForPort(port), spawnFailure]);
+  try {
+    await Promise.race([waitForPort(port), spawnFailure]);
+  } catch (error) {
+    await stopChild(child, 'SIGKILL');
+    await rm(storeDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
