@@ -8,8 +8,8 @@ const wholeNumber = z.coerce
   .number({ error: 'must be a whole number' })
   .int('must be a whole number');
 const port = wholeNumber
-  .min(1, 'must be a port from 1 to 65535')
-  .max(65_535, 'must be a port from 1 to 65535');
+  .min(0, 'must be a port from 0 to 65535')
+  .max(65_535, 'must be a port from 0 to 65535');
 const positiveInt = wholeNumber.min(1, 'must be at least 1');
 const url = (protocols: string[]) =>
   z
@@ -37,7 +37,7 @@ export const VARIABLES = {
   PORT: {
     schema: port,
     fallback: '8080',
-    help: 'HTTP port (gateway, or health/metrics for a single role).',
+    help: 'HTTP port (gateway, or health/metrics for a single role); 0 picks a free one and prints it.',
   },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

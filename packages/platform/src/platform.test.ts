@@ -11,6 +11,7 @@ import {
   startLoopbackLlm,
   startNatsServer,
   startPostgresServer,
+  startRedisServer,
   startS3Server,
 } from '@homelab-ai/testkit';
 import WebSocket from 'ws';
@@ -27,7 +28,7 @@ async function start(
   roles: Parameters<typeof startRoles>[1],
 ): Promise<RunningRoles> {
   const dataDir = await mkdtemp(join(tmpdir(), 'homelab-platform-'));
-  const config = loadConfig({ PORT: String(await freePort()), HOMELAB_DATA_DIR: dataDir, ...env });
+  const config = loadConfig({ PORT: '0', HOMELAB_DATA_DIR: dataDir, ...env });
   const platform = await createPlatform(config, { logger: createSilentLogger() });
   return startRoles(platform, roles);
 }
@@ -43,7 +44,17 @@ describe('the platform on embedded defaults', () => {
     assert.equal(response.status, 200);
     const body = (await response.json()) as HealthBody;
     assert.equal(body.status, 'degraded');
-    assert.deepEqual(Object.keys(body.components).sort(), ['bus', 'db', 'llm', 'objects']);
+    assert.deepEqual(Object.keys(body.components).sort(), [
+      'bus',
+      'cache',
+      'db',
+      'llm',
+      'objects',
+      'vectors',
+    ]);
+    assert.equal(body.components.cache?.adapter, 'memory');
+    assert.equal(body.components.vectors?.adapter, 'embedded');
+    assert.match(body.components.vectors?.detail ?? '', /opens on first use/);
     assert.equal(body.components.db?.adapter, 'pglite');
     assert.match(body.components.db?.detail ?? '', /opens on first use/);
     assert.equal(body.components.objects?.adapter, 'file');
@@ -114,12 +125,14 @@ describe('the platform over NATS', () => {
 });
 
 describe('the platform on real store servers', () => {
-  it('uses PostgreSQL and S3 when configured, and says when PostgreSQL cannot be reached', async () => {
+  it('uses PostgreSQL, Valkey and S3 when configured, and says when PostgreSQL cannot be reached', async () => {
     const postgres = await startPostgresServer();
     const s3 = await startS3Server();
+    const redis = await startRedisServer();
     const platform = await start(
       {
         DATABASE_URL: postgres.url,
+        VALKEY_URL: redis.url,
         S3_ENDPOINT: s3.endpoint,
         S3_ACCESS_KEY_ID: s3.accessKeyId,
         S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
@@ -137,6 +150,8 @@ describe('the platform on real store servers', () => {
       }, 'PostgreSQL migrated and healthy');
       assert.equal(body.components.db?.adapter, 'postgres');
       assert.equal(body.components.objects?.adapter, 's3');
+      assert.equal(body.components.cache?.adapter, 'valkey');
+      assert.equal(body.components.cache?.healthy, true);
       assert.equal(body.components.objects?.healthy, true);
 
       const down = await eventually(async () => {
@@ -155,6 +170,7 @@ describe('the platform on real store servers', () => {
       await platform.stop();
       await unreachable.stop();
       await s3.stop();
+      await redis.stop();
       await postgres.stop();
     }
   });

@@ -68,18 +68,26 @@ export async function createPlatform(
     chatModel,
     stores,
     health: async () => {
-      const [busHealth, dbHealth, objectsHealth, llmHealth] = await Promise.all([
-        componentHealth(bus.adapter, () => bus.health()),
-        componentHealth(stores.db.adapter, async () => {
-          const { healthy, detail } = await stores.db.health();
-          return { healthy, detail };
-        }),
-        componentHealth(stores.objects.adapter, () => stores.objects.health()),
-        componentHealth(chatModel.adapter, () => chatModel.health()),
-      ]);
+      const [busHealth, dbHealth, vectorsHealth, cacheHealth, objectsHealth, llmHealth] =
+        await Promise.all([
+          componentHealth(bus.adapter, () => bus.health()),
+          componentHealth(stores.db.adapter, async () => {
+            const { healthy, detail } = await stores.db.health();
+            return { healthy, detail };
+          }),
+          componentHealth(stores.vectors.adapter, async () => {
+            const { healthy, detail } = await stores.vectors.health();
+            return { healthy, detail };
+          }),
+          componentHealth(stores.cache.adapter, () => stores.cache.health()),
+          componentHealth(stores.objects.adapter, () => stores.objects.health()),
+          componentHealth(chatModel.adapter, () => chatModel.health()),
+        ]);
       return summarizeHealth({
         bus: busHealth,
         db: dbHealth,
+        vectors: vectorsHealth,
+        cache: cacheHealth,
         objects: objectsHealth,
         llm: llmHealth,
       });
@@ -87,7 +95,12 @@ export async function createPlatform(
     close: async () => {
       await bus.close();
       await chatModel.close();
-      await Promise.all([stores.db.close(), stores.objects.close()]);
+      await Promise.all([
+        stores.db.close(),
+        stores.vectors.close(),
+        stores.cache.close(),
+        stores.objects.close(),
+      ]);
     },
   };
 }

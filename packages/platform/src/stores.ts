@@ -8,11 +8,56 @@ import type { PlatformConfig } from '@homelab-ai/config';
 import type { MetadataDb } from '@homelab-ai/metadata-db';
 import { createFileObjectStore, type ObjectStore } from '@homelab-ai/object-store';
 import type { Logger } from '@homelab-ai/observability';
+import { createMemorySessionCache, type SessionCache } from '@homelab-ai/session-cache';
+import type { VectorStore } from '@homelab-ai/vector-store';
 import { openingPort, type OpeningPort } from './opening-port.js';
 
 export interface Stores {
   db: OpeningPort<MetadataDb>;
   objects: ObjectStore;
+  cache: SessionCache;
+  vectors: OpeningPort<VectorStore>;
+}
+
+export async function createSessionCacheFromConfig(config: PlatformConfig): Promise<SessionCache> {
+  if (!config.stores.valkeyUrl) return createMemorySessionCache();
+  const { createValkeySessionCache } = await import('@homelab-ai/session-cache/valkey');
+  return createValkeySessionCache({ url: config.stores.valkeyUrl });
+}
+
+/** Milvus connects in the background; the embedded store (LanceDB) opens on first use. */
+export function openVectorStoreFromConfig(
+  config: PlatformConfig,
+  logger: Logger,
+): OpeningPort<VectorStore> {
+  const milvus = config.stores.milvus;
+  if (milvus) {
+    return openingPort(
+      async () => {
+        const { createMilvusVectorStore } = await import('@homelab-ai/vector-store/milvus');
+        const store = createMilvusVectorStore({
+          address: milvus.address,
+          ...(milvus.token ? { token: milvus.token } : {}),
+        });
+        return store;
+      },
+      { name: 'vectors', adapter: 'milvus', logger, mode: 'background' },
+    );
+  }
+  const dataDir = join(config.dataDir, 'vectors');
+  return openingPort(
+    async () => {
+      const { createEmbeddedVectorStore } = await import('@homelab-ai/vector-store/embedded');
+      return createEmbeddedVectorStore({ dataDir });
+    },
+    {
+      name: 'vectors',
+      adapter: 'embedded',
+      logger,
+      mode: 'lazy',
+      idleDetail: `LanceDB in ${dataDir}; opens on first use`,
+    },
+  );
 }
 
 export async function createObjectStoreFromConfig(config: PlatformConfig): Promise<ObjectStore> {
@@ -51,5 +96,7 @@ export async function createStores(config: PlatformConfig, logger: Logger): Prom
   return {
     db: openMetadataDbFromConfig(config, logger),
     objects: await createObjectStoreFromConfig(config),
+    cache: await createSessionCacheFromConfig(config),
+    vectors: openVectorStoreFromConfig(config, logger),
   };
 }

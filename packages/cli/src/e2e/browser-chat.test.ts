@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
-  freePort,
   launchChromium,
   startLoopbackLlm,
   writeTinyLlamaGguf,
@@ -22,7 +21,7 @@ async function startPlatform(
   env: Record<string, string>,
 ): Promise<{ platform: CliProcess; url: string }> {
   const platform = spawnCli(['up'], {
-    PORT: String(await freePort()),
+    PORT: '0',
     HOMELAB_DATA_DIR: await mkdtemp(join(tmpdir(), 'homelab-data-')),
     ...env,
   });

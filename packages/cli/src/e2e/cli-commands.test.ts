@@ -14,10 +14,10 @@ describe('homelab-ai command line', () => {
   });
 
   it('reports health of a running platform, and exits 1 when nothing answers', async () => {
-    const port = await freePort();
-    const platform = spawnCli(['up'], { PORT: String(port) });
+    const platform = spawnCli(['up'], { PORT: '0' });
     try {
-      await platform.waitFor(/Homelab AI is up at/);
+      const [, url] = await platform.waitFor(/Homelab AI is up at http:\/\/127\.0\.0\.1:(\d+)/);
+      const port = Number(url);
       const health = spawnCli(['health'], { PORT: String(port) });
       assert.equal((await health.exited).code, 0, health.output());
       assert.match(health.output(), /status: degraded/);
@@ -41,10 +41,9 @@ describe('homelab-ai command line', () => {
   });
 
   it('says which port is busy instead of crashing', async () => {
-    const port = String(await freePort());
-    const first = spawnCli(['up'], { PORT: port });
+    const first = spawnCli(['up'], { PORT: '0' });
     try {
-      await first.waitFor(/Homelab AI is up at/);
+      const [, port = ''] = await first.waitFor(/Homelab AI is up at http:\/\/127\.0\.0\.1:(\d+)/);
       const second = spawnCli(['up'], { PORT: port });
       assert.equal((await second.exited).code, 2);
       assert.match(second.output(), /PORT: cannot listen on 127\.0\.0\.1:\d+ \(already in use\)/);

@@ -9,7 +9,6 @@ import { decode, encode } from '@msgpack/msgpack';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
   eventually,
-  freePort,
   startLoopbackLlm,
   startNatsServer,
   type LoopbackLlm,
@@ -56,7 +55,7 @@ describe('homelab-ai serve chat-handler over real NATS', () => {
     const handler = spawnCli(['serve', 'chat-handler'], {
       NATS_URL: nats.url,
       LLM_BASE_URL: llm.baseUrl,
-      PORT: String(await freePort()),
+      PORT: '0',
       BUS_ACK_WAIT_MS: '1000',
       BUS_MAX_DELIVER: '4',
       ...extraEnv,
