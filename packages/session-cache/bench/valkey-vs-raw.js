@@ -5,7 +5,7 @@
 //   npx tsc -b packages/session-cache && node packages/session-cache/bench/valkey-vs-raw.js
 import { pathToFileURL } from 'node:url';
 import { Valkey } from 'iovalkey';
-import { createValkeySessionCache } from '@homelab-ai/session-cache';
+import { createValkeySessionCache } from '@homelab-ai/session-cache/valkey';
 
 const ROUNDS = 8;
 const OPS_PER_ROUND = 2_000;
