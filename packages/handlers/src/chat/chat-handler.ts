@@ -13,7 +13,7 @@ import {
 } from '@homelab-ai/contracts';
 import type { Delivery } from '@homelab-ai/bus';
 import type { ChatModel } from '@homelab-ai/models';
-import { injectTraceContext, subjectKind, withSpan } from '@homelab-ai/observability';
+import { injectTraceContext, withSpan } from '@homelab-ai/observability';
 import type {
   ConsumerSettings,
   HandlerContext,
@@ -44,26 +44,21 @@ export async function startChatHandler(
   const inFlight = new Set<string>();
 
   const handle = async (delivery: Delivery): Promise<void> => {
-    const request = await receive(bus, delivery, chatRequestSchema, 'chat message', (hint) =>
-      hint.requestId
-        ? [
-            hint.responseSubject ?? subjects.chatResponse(hint.requestId),
-            subjects.chatStream(hint.requestId),
-          ]
-        : hint.responseSubject
-          ? [hint.responseSubject]
-          : [],
-    ).catch((error: unknown) => {
-      metrics?.busMessagesReceived.inc({
-        subject_kind: subjectKind(delivery.subject),
-        outcome: 'invalid',
-      });
-      throw error;
-    });
-    metrics?.busMessagesReceived.inc({
-      subject_kind: subjectKind(delivery.subject),
-      outcome: 'valid',
-    });
+    const request = await receive(
+      dependencies,
+      delivery,
+      chatRequestSchema,
+      'chat message',
+      (hint) =>
+        hint.requestId
+          ? [
+              hint.responseSubject ?? subjects.chatResponse(hint.requestId),
+              subjects.chatStream(hint.requestId),
+            ]
+          : hint.responseSubject
+            ? [hint.responseSubject]
+            : [],
+    );
     const requestId = request.request_id;
     const turnLogger = logger.child({ request_id: requestId, delivery: delivery.deliveryCount });
     if (answered.has(requestId) || inFlight.has(requestId)) {

@@ -15,7 +15,6 @@ import {
   type PipelineStatus,
 } from '@homelab-ai/contracts';
 import type { Delivery } from '@homelab-ai/bus';
-import { subjectKind } from '@homelab-ai/observability';
 import type {
   ConsumerSettings,
   HandlerContext,
@@ -26,25 +25,15 @@ import { receive } from '../shared/receive.js';
 export async function startPipelineBridge(
   context: HandlerContext & { settings: ConsumerSettings },
 ): Promise<RunningHandler> {
-  const { bus, logger, metrics, settings } = context;
+  const { bus, logger, settings } = context;
   const handle = async (delivery: Delivery) => {
     const trigger = await receive(
-      bus,
+      context,
       delivery,
       pipelineTriggerSchema,
       'pipeline trigger',
       (hint) => (hint.requestId ? [subjects.pipelineStatus(hint.requestId)] : []),
-    ).catch((error: unknown) => {
-      metrics?.busMessagesReceived.inc({
-        subject_kind: subjectKind(delivery.subject),
-        outcome: 'invalid',
-      });
-      throw error;
-    });
-    metrics?.busMessagesReceived.inc({
-      subject_kind: subjectKind(delivery.subject),
-      outcome: 'valid',
-    });
+    );
     const known = (KNOWN_PIPELINES as readonly string[]).includes(trigger.pipeline);
     const status: PipelineStatus = {
       request_id: trigger.request_id,

@@ -11,7 +11,9 @@ import {
   toErrorReply,
   toPlatformError,
 } from '@homelab-ai/contracts';
-import type { Bus, BusMessage } from '@homelab-ai/bus';
+import type { BusMessage } from '@homelab-ai/bus';
+import { subjectKind } from '@homelab-ai/observability';
+import type { HandlerContext } from './handler-context.js';
 import type { z } from 'zod';
 
 export interface ReplyHint {
@@ -35,21 +37,25 @@ export function replyHintOf(raw: unknown): ReplyHint {
 }
 
 /**
- * Decodes and validates `message`; on failure publishes the error reply to each subject
+ * Decodes and validates `message` (counting valid and invalid ones); on failure publishes the error reply to each subject
  * `replySubjects` names for the hint, then rethrows (an `invalid_message` error).
  */
 export async function receive<Schema extends z.ZodType>(
-  bus: Bus,
+  { bus, metrics }: Pick<HandlerContext, 'bus' | 'metrics'>,
   message: BusMessage,
   schema: Schema,
   what: string,
   replySubjects: (hint: ReplyHint) => string[],
 ): Promise<z.output<Schema>> {
   let raw: unknown;
+  const subject_kind = subjectKind(message.subject);
   try {
     raw = decodeMessage(message.data);
-    return parseWith(schema, raw, what);
+    const parsed = parseWith(schema, raw, what);
+    metrics?.busMessagesReceived.inc({ subject_kind, outcome: 'valid' });
+    return parsed;
   } catch (thrown) {
+    metrics?.busMessagesReceived.inc({ subject_kind, outcome: 'invalid' });
     const error = toPlatformError(thrown, 'invalid_message');
     const hint = replyHintOf(raw);
     const targets = new Set(replySubjects(hint));

@@ -12,7 +12,6 @@ import {
   type VoiceResponse,
 } from '@homelab-ai/contracts';
 import type { Delivery } from '@homelab-ai/bus';
-import { subjectKind } from '@homelab-ai/observability';
 import type {
   ConsumerSettings,
   HandlerContext,
@@ -26,21 +25,11 @@ export const NO_TRANSCRIBER_MESSAGE =
 export async function startVoiceAssistant(
   context: HandlerContext & { settings: ConsumerSettings },
 ): Promise<RunningHandler> {
-  const { bus, logger, metrics, settings } = context;
+  const { bus, logger, settings } = context;
   const handle = async (delivery: Delivery) => {
-    const request = await receive(bus, delivery, voiceRequestSchema, 'voice request', (hint) =>
+    const request = await receive(context, delivery, voiceRequestSchema, 'voice request', (hint) =>
       hint.requestId ? [subjects.voiceResponse(hint.requestId)] : [],
-    ).catch((error: unknown) => {
-      metrics?.busMessagesReceived.inc({
-        subject_kind: subjectKind(delivery.subject),
-        outcome: 'invalid',
-      });
-      throw error;
-    });
-    metrics?.busMessagesReceived.inc({
-      subject_kind: subjectKind(delivery.subject),
-      outcome: 'valid',
-    });
+    );
     const response: VoiceResponse = {
       request_id: request.request_id,
       transcription: '',
