@@ -57,7 +57,8 @@ describe('NATS adapter across a server restart', () => {
         'a message after the restart',
         20_000,
       );
-      assert.deepEqual(seen, ['before', 'after']);
+      // At least once: a server killed right after an ack may redeliver, never lose.
+      assert.deepEqual([...new Set(seen)], ['before', 'after']);
     } finally {
       await bus.close();
       await nats.stop();

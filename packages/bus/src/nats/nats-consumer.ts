@@ -128,7 +128,13 @@ export async function startNatsConsumer(
       }
       while (inFlight.size >= concurrency) await Promise.race(inFlight);
       const control = {
-        ack: () => message.ack(),
+        // Wait for the server to confirm the ack (a lost ack means a needless redelivery); if it
+        // cannot confirm, the work is still done: redelivery is the at-least-once fallback.
+        ack: () =>
+          message.ackAck().then(
+            () => undefined,
+            () => undefined,
+          ),
         nak: (delayMs: number) => message.nak(delayMs),
         term: (reason: string) => message.term(reason.slice(0, 200)),
       };
