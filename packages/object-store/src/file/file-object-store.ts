@@ -3,7 +3,6 @@
  * it into place, so readers see the old object or the new one, never a part of it.
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import {
   access,
   constants,
@@ -153,11 +152,10 @@ export function createFileObjectStore(settings: FileObjectStoreSettings): Object
       const stagedSidecar = `${staged}.meta.json`;
       const meter = new ByteMeter(key, maxObjectBytes, { hash: true });
       try {
-        await pipeline(
-          toReadable(body),
-          meter,
-          createWriteStream(stagedData, { flags: 'wx', flush: true }),
-        );
+        // Open the staging file before streaming, so that a failed put always finds (and
+        // removes) it; a stream that opens lazily could create it after the cleanup ran.
+        const file = await open(stagedData, 'wx');
+        await pipeline(toReadable(body), meter, file.createWriteStream({ flush: true }));
         const etag = meter.digest();
         await writeFile(stagedSidecar, encodeSidecar({ contentType, metadata, etag }), {
           flush: true,
