@@ -27,11 +27,13 @@ export interface Platform {
 
 const HEALTH_TIMEOUT_MS = 2_000;
 
+interface ReportsHealth {
+  readonly adapter: string;
+  health(): Promise<{ healthy: boolean; detail: string }>;
+}
+
 /** One port's health; a check that hangs (a server gone quiet) counts as unhealthy. */
-async function componentHealth(
-  adapter: string,
-  check: () => Promise<{ healthy: boolean; detail: string }>,
-): Promise<ComponentHealth> {
+async function componentHealth(port: ReportsHealth): Promise<ComponentHealth> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -40,9 +42,10 @@ async function componentHealth(
     );
   });
   try {
-    return { adapter, ...(await Promise.race([check(), timeout])) };
+    const { healthy, detail } = await Promise.race([port.health(), timeout]);
+    return { adapter: port.adapter, healthy, detail };
   } catch (error) {
-    return { adapter, healthy: false, detail: (error as Error).message };
+    return { adapter: port.adapter, healthy: false, detail: (error as Error).message };
   } finally {
     clearTimeout(timer);
   }
@@ -68,29 +71,20 @@ export async function createPlatform(
     chatModel,
     stores,
     health: async () => {
-      const [busHealth, dbHealth, vectorsHealth, cacheHealth, objectsHealth, llmHealth] =
-        await Promise.all([
-          componentHealth(bus.adapter, () => bus.health()),
-          componentHealth(stores.db.adapter, async () => {
-            const { healthy, detail } = await stores.db.health();
-            return { healthy, detail };
-          }),
-          componentHealth(stores.vectors.adapter, async () => {
-            const { healthy, detail } = await stores.vectors.health();
-            return { healthy, detail };
-          }),
-          componentHealth(stores.cache.adapter, () => stores.cache.health()),
-          componentHealth(stores.objects.adapter, () => stores.objects.health()),
-          componentHealth(chatModel.adapter, () => chatModel.health()),
-        ]);
-      return summarizeHealth({
-        bus: busHealth,
-        db: dbHealth,
-        vectors: vectorsHealth,
-        cache: cacheHealth,
-        objects: objectsHealth,
-        llm: llmHealth,
-      });
+      const ports: Record<string, ReportsHealth> = {
+        bus,
+        db: stores.db,
+        vectors: stores.vectors,
+        cache: stores.cache,
+        objects: stores.objects,
+        llm: chatModel,
+      };
+      const reports = await Promise.all(
+        Object.entries(ports).map(
+          async ([name, port]) => [name, await componentHealth(port)] as const,
+        ),
+      );
+      return summarizeHealth(Object.fromEntries(reports));
     },
     close: async () => {
       await bus.close();

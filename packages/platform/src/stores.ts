@@ -35,11 +35,10 @@ export function openVectorStoreFromConfig(
     return openingPort(
       async () => {
         const { createMilvusVectorStore } = await import('@homelab-ai/vector-store/milvus');
-        const store = createMilvusVectorStore({
+        return createMilvusVectorStore({
           address: milvus.address,
           ...(milvus.token ? { token: milvus.token } : {}),
         });
-        return store;
       },
       { name: 'vectors', adapter: 'milvus', logger, mode: 'background' },
     );
