@@ -136,6 +136,7 @@ class MemoryBus implements Bus {
     else {
       durable = new MemoryDurableConsumer(spec, stream, this, this.settings.logger);
       this.consumers.set(key, durable);
+      stream.consumers.add(durable);
     }
     const consumer = durable.attach(handler);
     this.attached.add(consumer);
@@ -199,7 +200,7 @@ class MemoryBus implements Bus {
       if (!stream.takes(subject)) continue;
       stream.append(subject, data, message.headers);
       stored = true;
-      for (const durable of this.consumers.values()) durable.notify();
+      for (const durable of stream.consumers) durable.notify();
     }
     if (persist && !stored)
       throw new PlatformError('unavailable', `no stream takes subject ${subject}`);

@@ -12,6 +12,8 @@ export interface StoredMessage {
 }
 
 export class MemoryStream {
+  /** Durable consumers reading this stream: woken when a message is stored. */
+  readonly consumers = new Set<{ notify(): void }>();
   private messages: StoredMessage[] = [];
   private lastSequence = 0;
 
