@@ -13,6 +13,7 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   S3Client,
+  type HeadObjectCommandOutput,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { PlatformError, type PortHealth } from '@homelab-ai/contracts';
@@ -97,6 +98,24 @@ function unquote(etag: string | undefined): string {
 }
 
 /** An ObjectStore on an S3 bucket. */
+/** What GetObject and HeadObject both say about an object, in the port's terms. */
+function toObjectInfo(
+  key: string,
+  response: Pick<
+    HeadObjectCommandOutput,
+    'ContentLength' | 'ETag' | 'ContentType' | 'LastModified' | 'Metadata'
+  >,
+): ObjectInfo {
+  return {
+    key,
+    size: response.ContentLength ?? 0,
+    etag: unquote(response.ETag),
+    contentType: response.ContentType ?? DEFAULT_CONTENT_TYPE,
+    modified: response.LastModified ?? new Date(),
+    metadata: decodeMetadata(response.Metadata),
+  };
+}
+
 export function createS3ObjectStore(settings: S3ObjectStoreSettings): ObjectStore {
   checkSettings(settings);
   const region = settings.region ?? 'us-east-1';
@@ -225,15 +244,7 @@ export function createS3ObjectStore(settings: S3ObjectStoreSettings): ObjectStor
             'internal',
             `S3 returned no stream for object ${JSON.stringify(key)}`,
           );
-        return {
-          key,
-          size: response.ContentLength ?? 0,
-          etag: unquote(response.ETag),
-          contentType: response.ContentType ?? DEFAULT_CONTENT_TYPE,
-          modified: response.LastModified ?? new Date(),
-          metadata: decodeMetadata(response.Metadata),
-          body,
-        };
+        return { ...toObjectInfo(key, response), body };
       } catch (error) {
         throw failure('reading', key, error);
       }
@@ -244,14 +255,7 @@ export function createS3ObjectStore(settings: S3ObjectStoreSettings): ObjectStor
       await ensureBucket();
       try {
         const response = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-        return {
-          key,
-          size: response.ContentLength ?? 0,
-          etag: unquote(response.ETag),
-          contentType: response.ContentType ?? DEFAULT_CONTENT_TYPE,
-          modified: response.LastModified ?? new Date(),
-          metadata: decodeMetadata(response.Metadata),
-        };
+        return toObjectInfo(key, response);
       } catch (error) {
         throw failure('describing', key, error);
       }
