@@ -8,6 +8,7 @@ import {
   MAX_CHAT_MESSAGE_CHARS,
   chatResponseSchema,
   chatStreamEventSchema,
+  decodeMessage,
   decodeWith,
   encodeMessage,
   subjects,
@@ -65,11 +66,12 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
       };
       const onResponse = (busMessage: BusMessage) => {
         endTurn(requestId);
-        const parsed = chatResponseSchema.safeParse(decodeWithoutThrow(busMessage.data));
+        const reply = decodeOrUndefined(busMessage.data);
+        const parsed = chatResponseSchema.safeParse(reply);
         if (parsed.success && parsed.data.success) send(chatFragments.finished(requestId));
         else if (parsed.success)
           send(chatFragments.failed(requestId, parsed.data.error ?? 'the turn failed'));
-        else send(chatFragments.failed(requestId, errorText(busMessage.data)));
+        else send(chatFragments.failed(requestId, errorReplyText(reply)));
       };
       const turn: Turn = {
         subscriptions: [],
@@ -134,15 +136,17 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
   };
 }
 
-function decodeWithoutThrow(data: Uint8Array): unknown {
+/** The final reply, or undefined when it is not even MessagePack. */
+function decodeOrUndefined(data: Uint8Array): unknown {
   try {
-    return decodeWith(z.unknown(), data, 'reply');
+    return decodeMessage(data);
   } catch {
     return undefined;
   }
 }
 
-function errorText(data: Uint8Array): string {
-  const value = decodeWithoutThrow(data) as Partial<ErrorReply> | undefined;
-  return typeof value?.message === 'string' ? value.message : 'the turn failed';
+/** The message of an error reply `{error, message, type}`, if that is what came back. */
+function errorReplyText(reply: unknown): string {
+  const message = (reply as Partial<ErrorReply> | undefined)?.message;
+  return typeof message === 'string' ? message : 'the turn failed';
 }
