@@ -1,5 +1,6 @@
 /**
- * Writes a tiny, deterministic, randomly initialised llama-architecture GGUF model.
+ * Writes a tiny, deterministic, randomly initialised llama-architecture GGUF model (or a Qwen3
+ * reranker variant).
  *
  * The model is useless as a language model but is a *valid* llama.cpp model: it loads,
  * tokenizes (SentencePiece-style "llama" tokenizer with byte fallback), generates text
@@ -11,8 +12,11 @@
  * never want sampled (unk/bos/eos and all <0xNN> byte tokens), so their logits are hugely
  * negative and sampling only ever picks printable text tokens. Generation therefore never
  * ends on EOS by itself: callers must pass maxTokens (or an abort signal).
+ *
+ * With `reranker: true` the same weights are written as a tiny Qwen3 reranker (see the option).
  */
 import { GgufWriter } from './gguf-writer.js';
+import { buildVocab, mulberry32 } from './tiny-vocab.js';
 
 export interface TinyLlamaOptions {
   /** PRNG seed; the same seed and options always give a byte-identical file. Default 1. */
@@ -21,6 +25,12 @@ export interface TinyLlamaOptions {
   embeddingLength?: number;
   /** Number of transformer blocks. Default 2. */
   blocks?: number;
+  /**
+   * Write a *reranker* instead: the Qwen3 architecture (llama plus per-head q/k RMS norms) with
+   * a two-label ("yes"/"no") classification head `cls.output.weight` and pooling type "rank",
+   * the shape of Qwen3-Reranker GGUFs. llama.cpp scores a query/document pair with it.
+   */
+  reranker?: boolean;
 }
 
 export interface TinyLlamaInfo {
@@ -31,87 +41,8 @@ export interface TinyLlamaInfo {
   bytes: number;
 }
 
-/** SentencePiece token types as used by llama.cpp (llama_token_type). */
-const TokenType = { NORMAL: 1, UNKNOWN: 2, CONTROL: 3, BYTE: 6 } as const;
-
-/** SentencePiece word-boundary marker (U+2581), stands for a leading space. */
-const SPACE = '\u2581';
-
-/** mulberry32: tiny deterministic 32-bit PRNG returning floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface Vocab {
-  tokens: string[];
-  scores: number[];
-  types: number[];
-  /** true for tokens that must never be sampled (specials and byte tokens). */
-  suppressed: boolean[];
-}
-
-/**
- * Vocabulary: <unk>, <s>, </s>, the 256 byte-fallback tokens <0x00>..<0xFF>, every printable
- * ASCII char, "▁" + every letter, and a few short words together with all their "▁"-prefixes
- * (SentencePiece merges only through tokens that exist, so prefixes make the words reachable).
- * Scores: longer pieces score higher so the tokenizer prefers merging them.
- */
-function buildVocab(): Vocab {
-  const v: Vocab = { tokens: [], scores: [], types: [], suppressed: [] };
-  const seen = new Set<string>();
-  const add = (text: string, type: number, score: number, suppressed: boolean): void => {
-    if (seen.has(text)) return;
-    seen.add(text);
-    v.tokens.push(text);
-    v.types.push(type);
-    v.scores.push(score);
-    v.suppressed.push(suppressed);
-  };
-
-  add('<unk>', TokenType.UNKNOWN, 0, true);
-  add('<s>', TokenType.CONTROL, 0, true);
-  add('</s>', TokenType.CONTROL, 0, true);
-  for (let b = 0; b < 256; b++) {
-    add(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`, TokenType.BYTE, 0, true);
-  }
-  // Single printable ASCII characters ("!".."~") and the space marker.
-  add(SPACE, TokenType.NORMAL, -1000, false);
-  for (let c = 0x21; c <= 0x7e; c++) add(String.fromCharCode(c), TokenType.NORMAL, -1000, false);
-  // Word-initial letters.
-  for (const ch of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ')
-    add(SPACE + ch, TokenType.NORMAL, -900, false);
-  // A few words plus every prefix of them (after "▁x").
-  const words = [
-    'the',
-    'and',
-    'hello',
-    'world',
-    'tiny',
-    'model',
-    'llama',
-    'test',
-    'token',
-    'is',
-    'of',
-    'to',
-    'in',
-    'it',
-    'you',
-    'are',
-  ];
-  for (const w of words) {
-    for (let n = 2; n <= w.length; n++)
-      add(SPACE + w.slice(0, n), TokenType.NORMAL, -900 + n * 10, false);
-  }
-  return v;
-}
+/** llama.cpp's LLAMA_POOLING_TYPE_RANK. */
+const POOLING_TYPE_RANK = 4;
 
 /** Hyper-parameters derived from the options. */
 interface Hparams {
@@ -160,23 +91,24 @@ export async function writeTinyLlamaGguf(
   const nVocab = vocab.tokens.length;
   const headDim = hp.nEmbd / hp.nHead;
   const nEmbdKv = headDim * hp.nHeadKv;
+  const arch = options.reranker ? 'qwen3' : 'llama';
   const w = new GgufWriter();
 
   // --- general / architecture metadata -------------------------------------------------
-  w.set('general.architecture', { type: 'string', value: 'llama' })
-    .set('general.name', { type: 'string', value: 'tiny-random-llama' })
+  w.set('general.architecture', { type: 'string', value: arch })
+    .set('general.name', { type: 'string', value: `tiny-random-${arch}` })
     .set('general.alignment', { type: 'uint32', value: 32 })
     .set('general.file_type', { type: 'uint32', value: 0 }) // 0 = ALL_F32
-    .set('llama.context_length', { type: 'uint32', value: hp.nCtx })
-    .set('llama.embedding_length', { type: 'uint32', value: hp.nEmbd })
-    .set('llama.block_count', { type: 'uint32', value: hp.nBlocks })
-    .set('llama.feed_forward_length', { type: 'uint32', value: hp.nFf })
-    .set('llama.attention.head_count', { type: 'uint32', value: hp.nHead })
-    .set('llama.attention.head_count_kv', { type: 'uint32', value: hp.nHeadKv })
-    .set('llama.rope.dimension_count', { type: 'uint32', value: headDim })
-    .set('llama.rope.freq_base', { type: 'float32', value: 10000 })
-    .set('llama.attention.layer_norm_rms_epsilon', { type: 'float32', value: 1e-5 })
-    .set('llama.vocab_size', { type: 'uint32', value: nVocab });
+    .set(`${arch}.context_length`, { type: 'uint32', value: hp.nCtx })
+    .set(`${arch}.embedding_length`, { type: 'uint32', value: hp.nEmbd })
+    .set(`${arch}.block_count`, { type: 'uint32', value: hp.nBlocks })
+    .set(`${arch}.feed_forward_length`, { type: 'uint32', value: hp.nFf })
+    .set(`${arch}.attention.head_count`, { type: 'uint32', value: hp.nHead })
+    .set(`${arch}.attention.head_count_kv`, { type: 'uint32', value: hp.nHeadKv })
+    .set(`${arch}.rope.dimension_count`, { type: 'uint32', value: headDim })
+    .set(`${arch}.rope.freq_base`, { type: 'float32', value: 10000 })
+    .set(`${arch}.attention.layer_norm_rms_epsilon`, { type: 'float32', value: 1e-5 })
+    .set(`${arch}.vocab_size`, { type: 'uint32', value: nVocab });
 
   // --- tokenizer metadata (SentencePiece / "llama") -----------------------------------
   w.set('tokenizer.ggml.model', { type: 'string', value: 'llama' })
@@ -209,6 +141,13 @@ export async function writeTinyLlamaGguf(
       .addTensor(`${p}ffn_gate.weight`, [hp.nEmbd, hp.nFf], uniform(hp.nEmbd * hp.nFf, s))
       .addTensor(`${p}ffn_up.weight`, [hp.nEmbd, hp.nFf], uniform(hp.nEmbd * hp.nFf, s))
       .addTensor(`${p}ffn_down.weight`, [hp.nFf, hp.nEmbd], uniform(hp.nFf * hp.nEmbd, s));
+    if (options.reranker) {
+      w.addTensor(`${p}attn_q_norm.weight`, [headDim], ones(headDim)).addTensor(
+        `${p}attn_k_norm.weight`,
+        [headDim],
+        ones(headDim),
+      );
+    }
   }
   w.addTensor('output_norm.weight', [hp.nEmbd], ones(hp.nEmbd));
 
@@ -218,6 +157,27 @@ export async function writeTinyLlamaGguf(
   for (let t = 0; t < nVocab; t++) out[t * hp.nEmbd] = vocab.suppressed[t] ? -20 : 0;
   w.addTensor('output.weight', [hp.nEmbd, nVocab], out);
 
+  if (options.reranker) {
+    // Classification head: logits for "yes"/"no" from the last token's hidden state (llama.cpp
+    // applies a softmax for Qwen3). Zero weight on the bias channel so the score follows the text.
+    const labels = ['yes', 'no'];
+    const head = uniform(hp.nEmbd * labels.length, 1.0);
+    for (let label = 0; label < labels.length; label++) head[label * hp.nEmbd] = 0;
+    w.set(`${arch}.pooling_type`, { type: 'uint32', value: POOLING_TYPE_RANK }).set(
+      `${arch}.classifier.output_labels`,
+      { type: 'string[]', value: labels },
+    );
+    w.addTensor('cls.output.weight', [hp.nEmbd, labels.length], head);
+  }
+
   const bytes = await w.write(path);
   return { path, vocabSize: nVocab, embeddingLength: hp.nEmbd, bytes };
+}
+
+/** Write a tiny Qwen3-architecture reranker GGUF (see `TinyLlamaOptions.reranker`). */
+export function writeTinyRerankerGguf(
+  path: string,
+  options: Omit<TinyLlamaOptions, 'reranker'> = {},
+): Promise<TinyLlamaInfo> {
+  return writeTinyLlamaGguf(path, { ...options, reranker: true });
 }
