@@ -9,6 +9,7 @@ export interface PlatformMetrics {
   chatTimeToFirstToken: Histogram;
   chatTurnDuration: Histogram;
   httpRequests: Counter<'route' | 'status'>;
+  modelCallDuration: Histogram<'service' | 'adapter' | 'outcome'>;
 }
 
 /** Subject kinds keep label cardinality bounded (no user or request ids as labels). */
@@ -60,6 +61,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Platf
       name: 'homelab_http_requests_total',
       help: 'HTTP requests served by the gateway.',
       labelNames: ['route', 'status'],
+      registers: [registry],
+    }),
+    modelCallDuration: new Histogram({
+      name: 'homelab_model_call_duration_seconds',
+      help: 'Calls to the model services (embeddings, reranker, stt, tts), by adapter and outcome.',
+      labelNames: ['service', 'adapter', 'outcome'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
   };

@@ -7,6 +7,7 @@ import {
   createLlamaCppChatModel,
   createOpenAiChatModel,
   createUnconfiguredChatModel,
+  findInstalledModel,
   type ChatModel,
 } from '@homelab-ai/models';
 import type { Logger } from '@homelab-ai/observability';
@@ -25,7 +26,7 @@ export async function createBusFromConfig(
   });
 }
 
-export function createChatModelFromConfig(config: PlatformConfig): ChatModel {
+export async function createChatModelFromConfig(config: PlatformConfig): Promise<ChatModel> {
   const { llm } = config;
   if (llm.baseUrl) {
     return createOpenAiChatModel({
@@ -35,9 +36,11 @@ export function createChatModelFromConfig(config: PlatformConfig): ChatModel {
       timeoutMs: llm.timeoutMs,
     });
   }
-  if (llm.modelPath) {
+  // A model pulled with `homelab-ai models pull` is used without setting a variable.
+  const modelPath = llm.modelPath ?? (await findInstalledModel(config.modelsDir, 'llm'));
+  if (modelPath) {
     return createLlamaCppChatModel({
-      modelPath: llm.modelPath,
+      modelPath,
       contextSize: llm.contextSize,
       ...(llm.threads === undefined ? {} : { threads: llm.threads }),
     });

@@ -48,10 +48,20 @@ describe('the platform on embedded defaults', () => {
       'bus',
       'cache',
       'db',
+      'embeddings',
       'llm',
       'objects',
+      'reranker',
+      'stt',
+      'tts',
       'vectors',
     ]);
+    assert.equal(body.components.embeddings?.adapter, 'none');
+    assert.match(body.components.embeddings?.detail ?? '', /models pull bge-small-en-v1\.5/);
+    assert.equal(body.components.reranker?.adapter, 'none');
+    assert.match(body.components.reranker?.detail ?? '', /RERANKER_URL/);
+    assert.equal(body.components.stt?.adapter, 'pocketsphinx');
+    assert.equal(body.components.tts?.adapter, 'espeak-ng');
     assert.equal(body.components.cache?.adapter, 'memory');
     assert.equal(body.components.vectors?.adapter, 'embedded');
     assert.match(body.components.vectors?.detail ?? '', /opens on first use/);
