@@ -19,3 +19,5 @@ export * from './repository/chat.js';
 export * from './repository/documents.js';
 export { inTransaction } from './repository/transaction.js';
 export { toDatabaseError } from './database-errors.js';
+export * from './repository/library.js';
+export * from './repository/pipelines.js';

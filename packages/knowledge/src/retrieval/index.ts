@@ -1,0 +1,3 @@
+export * from './passage.js';
+export * from './reciprocal-rank-fusion.js';
+export * from './hybrid-retriever.js';
