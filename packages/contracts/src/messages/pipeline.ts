@@ -24,6 +24,7 @@ export const PIPELINE_STATUSES = [
   'running',
   'succeeded',
   'failed',
+  'cancelled',
   'error',
 ] as const;
 
@@ -36,6 +37,13 @@ export const pipelineStatusSchema = z.object({
   pipeline: z.string(),
   error: z.string().optional(),
   available_pipelines: z.array(z.string()).optional(),
+  /** The step this change is about, with its progress (0–1) and a message, when there is one. */
+  step: z.string().optional(),
+  progress: z.number().optional(),
+  message: z.string().optional(),
+  /** Steps finished and in all, for a progress bar. */
+  steps_done: z.number().optional(),
+  steps_total: z.number().optional(),
   timestamp: z.number(),
 });
 export type PipelineStatus = z.output<typeof pipelineStatusSchema>;
