@@ -3,7 +3,7 @@
  * lines), then environment variables. A wrong value stops startup with a message naming it.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PlatformError } from '@homelab-ai/contracts';
 import { VARIABLES, VARIABLE_NAMES, type VariableName } from './variables.js';
 
@@ -42,10 +42,42 @@ export interface PlatformConfig {
     maxTokens: number;
     timeoutMs: number;
   };
+  /** Embeddings, reranker, speech-to-text, text-to-speech: a URL means a remote server. */
+  models: ModelServicesConfig;
+  ingestion: {
+    maxUploadBytes: number;
+    allowPrivateUrls: boolean;
+    localRoots: string[];
+    chunkTokens: number;
+    chunkOverlapTokens: number;
+  };
+  pipelines: { concurrency: number };
   chat: { concurrency: number };
   shutdownGraceMs: number;
   /** Where each value came from, for `homelab-ai up` to report. */
   sources: Record<VariableName, 'default' | 'file' | 'env'>;
+}
+
+export interface RemoteServiceConfig<Api extends string> {
+  url: string;
+  api: Api;
+  model: string | undefined;
+  apiKey: string | undefined;
+}
+
+export interface ModelServicesConfig {
+  timeoutMs: number;
+  idleUnloadMs: number;
+  embeddings: {
+    remote: RemoteServiceConfig<'openai' | 'tei'> | undefined;
+    modelPath: string | undefined;
+  };
+  reranker: {
+    remote: RemoteServiceConfig<'cohere' | 'tei'> | undefined;
+    modelPath: string | undefined;
+  };
+  stt: { remote: RemoteServiceConfig<'openai'> | undefined; whisperModelPath: string | undefined };
+  tts: { remote: RemoteServiceConfig<'openai' | 'xtts'> | undefined; voice: string | undefined };
 }
 
 type RawValues = Partial<Record<string, string>>;
@@ -131,6 +163,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     throw new PlatformError('invalid_config', `Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const get = <T>(name: VariableName) => values[name] as T;
+  const path = (name: VariableName) => get<string | undefined>(name) && resolve(get<string>(name));
+  function remote<Api extends string>(
+    urlName: VariableName,
+    apiName: VariableName | undefined,
+    modelName: VariableName,
+    keyName: VariableName,
+  ): RemoteServiceConfig<Api> | undefined {
+    const serviceUrl = get<string | undefined>(urlName);
+    if (serviceUrl === undefined) return undefined;
+    return {
+      url: serviceUrl,
+      api: (apiName === undefined ? 'openai' : get<string>(apiName)) as Api,
+      model: get(modelName),
+      apiKey: get(keyName),
+    };
+  }
   return {
     http: { host: get('HOST'), port: get('PORT') },
     logLevel: get('LOG_LEVEL'),
@@ -164,13 +212,51 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       baseUrl: get('LLM_BASE_URL'),
       model: get('LLM_MODEL'),
       apiKey: get('LLM_API_KEY'),
-      modelPath:
-        get<string | undefined>('LLM_MODEL_PATH') && resolve(get<string>('LLM_MODEL_PATH')),
+      modelPath: path('LLM_MODEL_PATH'),
       contextSize: get('LLM_CONTEXT_SIZE'),
       threads: get('LLM_THREADS'),
       maxTokens: get('LLM_MAX_TOKENS'),
       timeoutMs: get('LLM_TIMEOUT_MS'),
     },
+    models: {
+      timeoutMs: get('MODELS_TIMEOUT_MS'),
+      idleUnloadMs: get('MODELS_IDLE_UNLOAD_MS'),
+      embeddings: {
+        remote: remote(
+          'EMBEDDINGS_URL',
+          'EMBEDDINGS_API',
+          'EMBEDDINGS_MODEL',
+          'EMBEDDINGS_API_KEY',
+        ),
+        modelPath: path('EMBEDDINGS_MODEL_PATH'),
+      },
+      reranker: {
+        remote: remote('RERANKER_URL', 'RERANKER_API', 'RERANKER_MODEL', 'RERANKER_API_KEY'),
+        modelPath: path('RERANKER_MODEL_PATH'),
+      },
+      stt: {
+        remote: remote('STT_URL', undefined, 'STT_MODEL', 'STT_API_KEY'),
+        whisperModelPath: path('WHISPER_MODEL_PATH'),
+      },
+      tts: {
+        remote: remote('TTS_URL', 'TTS_API', 'TTS_MODEL', 'TTS_API_KEY'),
+        voice: get('TTS_VOICE'),
+      },
+    },
+    ingestion: {
+      maxUploadBytes: get<number>('INGEST_MAX_UPLOAD_MB') * 1024 * 1024,
+      allowPrivateUrls: get<string>('INGEST_ALLOW_PRIVATE_URLS') === 'true',
+      localRoots: (
+        get<string | undefined>('INGEST_LOCAL_ROOTS') ??
+        join(get<string>('HOMELAB_DATA_DIR'), 'imports')
+      )
+        .split(',')
+        .map((root) => resolve(root.trim()))
+        .filter(Boolean),
+      chunkTokens: get('INGEST_CHUNK_TOKENS'),
+      chunkOverlapTokens: get('INGEST_CHUNK_OVERLAP_TOKENS'),
+    },
+    pipelines: { concurrency: get('PIPELINE_CONCURRENCY') },
     chat: { concurrency: get('CHAT_CONCURRENCY') },
     shutdownGraceMs: get('SHUTDOWN_GRACE_MS'),
     sources,

@@ -148,6 +148,147 @@ export const VARIABLES = {
     fallback: '120000',
     help: 'Longest a model call may take.',
   },
+  MODELS_TIMEOUT_MS: {
+    schema: positiveInt,
+    fallback: '60000',
+    help: 'Longest a call to the embeddings, reranker, speech-to-text or text-to-speech service may take.',
+  },
+  MODELS_IDLE_UNLOAD_MS: {
+    schema: z.coerce.number().int().min(0),
+    fallback: '900000',
+    help: 'Embedded models are unloaded after this long unused (0 keeps them loaded).',
+  },
+  EMBEDDINGS_URL: {
+    schema: url(['http:', 'https:']),
+    fallback: undefined,
+    help: 'Embeddings server: OpenAI-compatible incl. /v1 (vLLM, Ollama, Infinity) or TEI. Unset: embedded llama.cpp on EMBEDDINGS_MODEL_PATH.',
+  },
+  EMBEDDINGS_API: {
+    schema: z.enum(['openai', 'tei']),
+    fallback: 'openai',
+    help: 'Protocol of EMBEDDINGS_URL: openai (/embeddings) or tei (/embed).',
+  },
+  EMBEDDINGS_MODEL: {
+    schema: z.string().trim().min(1),
+    fallback: undefined,
+    help: 'Model name sent to EMBEDDINGS_URL (OpenAI protocol; default: the first it lists).',
+  },
+  EMBEDDINGS_API_KEY: {
+    schema: z.string().min(1),
+    fallback: undefined,
+    help: 'Bearer key for EMBEDDINGS_URL.',
+  },
+  EMBEDDINGS_MODEL_PATH: {
+    schema: z
+      .string()
+      .trim()
+      .regex(/\.gguf$/i, 'must be a .gguf file'),
+    fallback: undefined,
+    help: 'GGUF embedding model for the embedded engine (default: a catalogue embedding model found in HOMELAB_MODELS_DIR).',
+  },
+  RERANKER_URL: {
+    schema: url(['http:', 'https:']),
+    fallback: undefined,
+    help: 'Reranker server: Cohere-style /rerank (Infinity, vLLM, Jina; incl. /v1) or TEI. Unset: embedded llama.cpp on RERANKER_MODEL_PATH.',
+  },
+  RERANKER_API: {
+    schema: z.enum(['cohere', 'tei']),
+    fallback: 'cohere',
+    help: 'Protocol of RERANKER_URL: cohere ({query, documents} → results) or tei ({query, texts}).',
+  },
+  RERANKER_MODEL: {
+    schema: z.string().trim().min(1),
+    fallback: undefined,
+    help: 'Model name sent to RERANKER_URL.',
+  },
+  RERANKER_API_KEY: {
+    schema: z.string().min(1),
+    fallback: undefined,
+    help: 'Bearer key for RERANKER_URL.',
+  },
+  RERANKER_MODEL_PATH: {
+    schema: z
+      .string()
+      .trim()
+      .regex(/\.gguf$/i, 'must be a .gguf file'),
+    fallback: undefined,
+    help: 'GGUF reranker model for the embedded engine (default: a catalogue reranker found in HOMELAB_MODELS_DIR).',
+  },
+  STT_URL: {
+    schema: url(['http:', 'https:']),
+    fallback: undefined,
+    help: 'Speech-to-text server with OpenAI /audio/transcriptions incl. /v1 (faster-whisper-server, Speaches). Unset: embedded whisper.cpp, else pocketsphinx.',
+  },
+  STT_MODEL: {
+    schema: z.string().trim().min(1),
+    fallback: 'whisper-1',
+    help: 'Model name sent to STT_URL.',
+  },
+  STT_API_KEY: {
+    schema: z.string().min(1),
+    fallback: undefined,
+    help: 'Bearer key for STT_URL.',
+  },
+  WHISPER_MODEL_PATH: {
+    schema: z.string().trim().min(1),
+    fallback: undefined,
+    help: 'whisper.cpp ggml model file for embedded speech-to-text (default: a catalogue whisper model found in HOMELAB_MODELS_DIR).',
+  },
+  TTS_URL: {
+    schema: url(['http:', 'https:']),
+    fallback: undefined,
+    help: 'Text-to-speech server: OpenAI /audio/speech incl. /v1, or an XTTS API server. Unset: embedded espeak-ng.',
+  },
+  TTS_API: {
+    schema: z.enum(['openai', 'xtts']),
+    fallback: 'openai',
+    help: 'Protocol of TTS_URL: openai (/audio/speech) or xtts (/tts_to_audio, /tts_stream).',
+  },
+  TTS_MODEL: {
+    schema: z.string().trim().min(1),
+    fallback: 'tts-1',
+    help: 'Model name sent to TTS_URL (OpenAI protocol).',
+  },
+  TTS_VOICE: {
+    schema: z.string().trim().min(1),
+    fallback: undefined,
+    help: 'Default voice (OpenAI voice, XTTS speaker, espeak-ng voice such as en-us).',
+  },
+  TTS_API_KEY: {
+    schema: z.string().min(1),
+    fallback: undefined,
+    help: 'Bearer key for TTS_URL.',
+  },
+  INGEST_MAX_UPLOAD_MB: {
+    schema: positiveInt.max(10_240),
+    fallback: '100',
+    help: 'Largest document accepted for ingestion, in MB.',
+  },
+  INGEST_ALLOW_PRIVATE_URLS: {
+    schema: z.enum(['true', 'false'], { error: 'must be true or false' }),
+    fallback: 'false',
+    help: 'Let ingestion fetch URLs on loopback or private addresses (off: protects against SSRF).',
+  },
+  INGEST_LOCAL_ROOTS: {
+    schema: z.string().trim().min(1),
+    fallback: undefined,
+    help: 'Comma-separated server folders that ingestion may read (file:// or path sources). Default: HOMELAB_DATA_DIR/imports.',
+  },
+  INGEST_CHUNK_TOKENS: {
+    schema: positiveInt.min(32).max(8192),
+    fallback: '512',
+    help: 'Largest chunk, in tokens.',
+  },
+  INGEST_CHUNK_OVERLAP_TOKENS: {
+    schema: z.coerce.number().int().min(0).max(1024),
+    fallback: '64',
+    help: 'Tokens a chunk repeats from the one before it.',
+  },
+  PIPELINE_CONCURRENCY: {
+    schema: positiveInt.max(64),
+    fallback: '2',
+    help: 'Pipeline steps the embedded runner runs at once.',
+  },
   CHAT_CONCURRENCY: {
     schema: positiveInt.max(1024),
     fallback: '8',

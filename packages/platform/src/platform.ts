@@ -12,6 +12,8 @@ import {
 } from '@homelab-ai/observability';
 import { summarizeHealth, type HealthReport } from '@homelab-ai/web';
 import { createBusFromConfig, createChatModelFromConfig } from './adapters.js';
+import { createKnowledge, type Knowledge } from './knowledge.js';
+import { createModelServicesFromConfig, type ModelServices } from './model-services.js';
 import { createStores, type Stores } from './stores.js';
 
 export interface Platform {
@@ -20,7 +22,9 @@ export interface Platform {
   metrics: PlatformMetrics;
   bus: Bus;
   chatModel: ChatModel;
+  models: ModelServices;
   stores: Stores;
+  knowledge: Knowledge;
   health(): Promise<HealthReport>;
   close(): Promise<void>;
 }
@@ -61,15 +65,19 @@ export async function createPlatform(
   const metrics = createMetrics();
   const bus = await createBusFromConfig(config, logger, name);
   await bus.ensureStreams(ALL_STREAMS);
-  const chatModel = createChatModelFromConfig(config);
+  const chatModel = await createChatModelFromConfig(config);
+  const models = await createModelServicesFromConfig(config, metrics);
   const stores = await createStores(config, logger);
+  const knowledge = createKnowledge(config, { bus, stores, models, logger });
   return {
     config,
     logger,
     metrics,
     bus,
     chatModel,
+    models,
     stores,
+    knowledge,
     health: async () => {
       const ports: Record<string, ReportsHealth> = {
         bus,
@@ -78,6 +86,10 @@ export async function createPlatform(
         cache: stores.cache,
         objects: stores.objects,
         llm: chatModel,
+        embeddings: models.embedder,
+        reranker: models.reranker,
+        stt: models.transcriber,
+        tts: models.synthesizer,
       };
       const reports = await Promise.all(
         Object.entries(ports).map(
@@ -87,8 +99,12 @@ export async function createPlatform(
       return summarizeHealth(Object.fromEntries(reports));
     },
     close: async () => {
+      await knowledge.engine.close();
       await bus.close();
       await chatModel.close();
+      await Promise.all(
+        Object.values(models).map((service: { close(): Promise<void> }) => service.close()),
+      );
       await Promise.all([
         stores.db.close(),
         stores.vectors.close(),

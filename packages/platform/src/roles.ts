@@ -16,6 +16,7 @@ import {
   startHttpServer,
   type RunningHttpServer,
 } from '@homelab-ai/web';
+import { databaseExists } from './knowledge.js';
 import type { Platform } from './platform.js';
 
 export const ROLES = ['gateway', 'chat-handler', 'voice-assistant', 'pipeline-bridge'] as const;
@@ -46,7 +47,17 @@ function startHandler(platform: Platform, role: Exclude<Role, 'gateway'>): Promi
     case 'voice-assistant':
       return startVoiceAssistant({ ...context, settings: consumerSettings });
     case 'pipeline-bridge':
-      return startPipelineBridge({ ...context, settings: consumerSettings });
+      if (databaseExists(config)) {
+        // Runs a crash interrupted are resumed (or marked failed) without waiting for a trigger.
+        platform.knowledge.engine.runner().catch((error: unknown) => {
+          context.logger.error({ err: error }, 'the pipeline runner could not start');
+        });
+      }
+      return startPipelineBridge({
+        ...context,
+        settings: consumerSettings,
+        engine: platform.knowledge.engine,
+      });
   }
 }
 
@@ -61,6 +72,11 @@ async function startGatewayServer(
     return startHttpServer(ops, config.http);
   }
   const app = createGatewayApp({
+    knowledge: {
+      knowledge: platform.knowledge.service,
+      ownerOf: () => platform.knowledge.localOwner(),
+      maxUploadBytes: config.ingestion.maxUploadBytes,
+    },
     health: () => platform.health(),
     metrics: platform.metrics,
     chatPage: async () => {

@@ -1,6 +1,7 @@
 /** The gateway's HTTP app: the chat page, static assets, health and metrics. */
 import { Hono } from 'hono';
 import type { PlatformMetrics } from '@homelab-ai/observability';
+import { addKnowledgeRoutes, type KnowledgeRoutesDeps } from '../api/knowledge-routes.js';
 import { renderChatPage, type ChatPageModel } from '../chat/chat-page.js';
 import type { HealthProvider } from './health-report.js';
 import { addOpsRoutes } from './ops-routes.js';
@@ -11,6 +12,8 @@ export interface GatewayDependencies {
   metrics: PlatformMetrics;
   /** What the chat page should say about the model ports. */
   chatPage: () => Promise<ChatPageModel>;
+  /** The knowledge API (collections, documents, search). */
+  knowledge?: KnowledgeRoutesDeps;
 }
 
 export function createGatewayApp(dependencies: GatewayDependencies): Hono {
@@ -22,6 +25,7 @@ export function createGatewayApp(dependencies: GatewayDependencies): Hono {
   });
   addOpsRoutes(app, dependencies.health, dependencies.metrics);
   addStaticRoutes(app);
+  if (dependencies.knowledge) addKnowledgeRoutes(app, dependencies.knowledge);
   app.get('/', async (context) => context.html(renderChatPage(await dependencies.chatPage())));
   return app;
 }
