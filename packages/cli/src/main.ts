@@ -1,6 +1,8 @@
-/** `homelab-ai`: run the platform, one role, or ask for health. */
+/** `homelab-ai`: run the platform, one role, ask for health, manage model files, ingest documents. */
 import { Command } from 'commander';
 import { registerHealth } from './commands/health.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerModels } from './commands/models.js';
 import { registerServe } from './commands/serve.js';
 import { registerUp } from './commands/up.js';
 
@@ -16,4 +18,6 @@ const program = new Command()
 registerUp(program);
 registerServe(program);
 registerHealth(program);
+registerModels(program);
+registerIngest(program);
 await program.parseAsync(process.argv);
