@@ -1,0 +1,79 @@
+/**
+ * The one entry point for turning an uploaded file into sections: checks size and emptiness,
+ * detects the type, and hands the bytes to that type's parser. Every refusal is a
+ * PlatformError naming the file and what to do.
+ */
+import { PlatformError } from '@homelab-ai/contracts';
+import { csvToDocument } from './csv.js';
+import { detectDocumentType } from './detect-type.js';
+import { docxToDocument } from './docx.js';
+import { htmlToDocument } from './html.js';
+import { markdownToDocument } from './markdown.js';
+import { pdfToDocument } from './pdf.js';
+import { textToDocument } from './plain-text.js';
+import { decodeTextStrict } from './text-decoding.js';
+import type { ParsedDocument, ParseOptions } from './types.js';
+
+export const DEFAULT_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
+
+/** Parses a document's bytes into sections with heading paths (and page numbers for PDFs). */
+export async function parseDocument(
+  bytes: Uint8Array,
+  options: ParseOptions,
+): Promise<ParsedDocument> {
+  const { filename, signal } = options;
+  throwIfCancelled(filename, signal);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+  if (bytes.length > maxBytes) {
+    throw new PlatformError(
+      'payload_too_large',
+      `${filename}: ${bytes.length} bytes is over the ${maxBytes}-byte limit for documents; split it or raise the limit`,
+    );
+  }
+  if (bytes.length === 0 || bytes.every((byte) => byte <= 0x20)) {
+    throw new PlatformError('invalid_input', `${filename}: the file is empty`);
+  }
+  const type = detectDocumentType(bytes, filename, options.contentType);
+  const parsed = await parseByType(type, bytes, options);
+  throwIfCancelled(filename, signal);
+  if (parsed.sections.length === 0) {
+    throw new PlatformError('invalid_input', `${filename}: the ${type} file contains no text`);
+  }
+  return parsed;
+}
+
+async function parseByType(
+  type: ParsedDocument['type'],
+  bytes: Uint8Array,
+  options: ParseOptions,
+): Promise<ParsedDocument> {
+  const { filename } = options;
+  switch (type) {
+    case 'pdf':
+      return pdfToDocument(bytes, filename, options.signal, options.maxUnzippedBytes);
+    case 'docx':
+      if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
+        throw new PlatformError(
+          'invalid_input',
+          `${filename}: not a valid DOCX (not a zip archive); save it as .docx from Word and re-upload it`,
+        );
+      }
+      return docxToDocument(bytes, filename, options.maxUnzippedBytes);
+    case 'html':
+      return htmlToDocument(decodeTextStrict(bytes, filename));
+    case 'markdown':
+      return markdownToDocument(decodeTextStrict(bytes, filename));
+    case 'csv':
+      return csvToDocument(decodeTextStrict(bytes, filename), filename, options.csvRowsPerSection);
+    case 'text':
+      return textToDocument(decodeTextStrict(bytes, filename));
+  }
+}
+
+function throwIfCancelled(filename: string, signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new PlatformError('cancelled', `parsing ${filename} was cancelled`, {
+      cause: signal.reason,
+    });
+  }
+}
