@@ -276,12 +276,12 @@ export const VARIABLES = {
   },
   INGEST_CHUNK_TOKENS: {
     schema: positiveInt.min(32).max(8192),
-    fallback: '512',
-    help: 'Largest chunk, in tokens.',
+    fallback: '256',
+    help: 'Largest chunk, in tokens (about 1,000 characters of English at 256).',
   },
   INGEST_CHUNK_OVERLAP_TOKENS: {
     schema: z.coerce.number().int().min(0).max(1024),
-    fallback: '64',
+    fallback: '32',
     help: 'Tokens a chunk repeats from the one before it.',
   },
   PIPELINE_CONCURRENCY: {

@@ -101,7 +101,6 @@ export async function embedAndIndex(
         previousChunkCount: document.chunk_count,
       },
       chunks,
-      batchSize: context.settings.embedBatchSize,
       ...(context.signal ? { signal: context.signal } : {}),
       ...(context.onProgress ? { onProgress: context.onProgress } : {}),
     });

@@ -23,7 +23,7 @@ export const DEFAULT_INGESTION_SETTINGS: IngestionSettings = {
   localRoots: [],
   bucket: 'homelab-ai',
   maxSourceFiles: 1_000,
-  chunkTokens: 512,
-  chunkOverlapTokens: 64,
+  chunkTokens: 256,
+  chunkOverlapTokens: 32,
   embedBatchSize: 64,
 };

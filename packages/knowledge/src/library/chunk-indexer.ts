@@ -27,7 +27,6 @@ export interface IndexChunksInput {
   vectorCollection: string;
   document: { id: string; ownerId: string; source: string; previousChunkCount: number };
   chunks: readonly IndexableChunk[];
-  batchSize?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -36,20 +35,23 @@ export function chunkId(documentId: string, ordinal: number): string {
   return `${documentId}:${ordinal}`;
 }
 
+/** Chunks written per VectorStore upsert: one commit (and one index upkeep) per group. */
+const UPSERT_GROUP = 4_096;
+
 export async function indexChunks(input: IndexChunksInput): Promise<number> {
   const { chunks, document, space } = input;
-  const batchSize = input.batchSize ?? 64;
   const lexicalOnly = input.embedder.adapter === 'none';
-  for (let start = 0; start < chunks.length; start += batchSize) {
+  for (let start = 0; start < chunks.length; start += UPSERT_GROUP) {
     input.signal?.throwIfAborted();
-    const batch = chunks.slice(start, start + batchSize);
+    const group = chunks.slice(start, start + UPSERT_GROUP);
+    // The embedder splits the texts into batches and sends them concurrently.
     const vectors = lexicalOnly
-      ? batch.map(() => [0])
+      ? group.map(() => [0])
       : await input.embedder.embed({
-          texts: batch.map((chunk) => chunk.text),
+          texts: group.map((chunk) => chunk.text),
           ...(input.signal ? { signal: input.signal } : {}),
         });
-    const records: ChunkRecord[] = batch.map((chunk, index) => {
+    const records: ChunkRecord[] = group.map((chunk, index) => {
       const vector = vectors[index];
       if (!vector || vector.length !== space.dimension) {
         throw new PlatformError(
@@ -72,7 +74,7 @@ export async function indexChunks(input: IndexChunksInput): Promise<number> {
       };
     });
     await input.vectors.upsert(input.vectorCollection, records);
-    input.onProgress?.(Math.min(start + batchSize, chunks.length), chunks.length);
+    input.onProgress?.(Math.min(start + UPSERT_GROUP, chunks.length), chunks.length);
   }
   const stale: string[] = [];
   for (let ordinal = chunks.length; ordinal < document.previousChunkCount; ordinal++) {
