@@ -47,8 +47,7 @@ export async function benchModelAdapters(count = 1_000) {
     'embeddings (OpenAI)': [
       createOpenAiEmbedder({ baseUrl: embeddings.baseUrl, model }),
       (embedder) => embedder.embed({ texts }),
-      async () =>
-        (await json(`${embeddings.baseUrl}/embeddings`, { model, input: texts })).json(),
+      async () => (await json(`${embeddings.baseUrl}/embeddings`, { model, input: texts })).json(),
     ],
     'embeddings (TEI)': [
       createTeiEmbedder({ baseUrl: tei.baseUrl }),

@@ -4,13 +4,15 @@ const rate = (value) => `${Math.round(value).toLocaleString('en')} msg/s`;
 const ratio = (value) => `${value.toFixed(2)}×`;
 
 /** One row a figure; `pass` is undefined for figures shown without a target. */
-export function checks({ natsBus, memoryBus, startup }) {
+export function checks({ natsBus, memoryBus, startup, modelAdapters, embeddedModels, ingestion }) {
   const { requestReply: rr, publish, publishAwaited } = natsBus;
   const p50Ratio = rr.ours.p50 / rr.raw.p50;
   const publishRatio = publish.ours / publish.raw;
   const awaitedRatio = publishAwaited.ours / publishAwaited.raw;
   const rssMb = Math.max(startup.rssReadyMb, startup.rssIdleMb);
   return [
+    ...modelRows(modelAdapters, embeddedModels),
+    ...ingestionRows(ingestion),
     {
       figure: 'NATS request/reply p50, ours vs raw',
       measured: `${us(rr.ours.p50)} vs ${us(rr.raw.p50)} = ${ratio(p50Ratio)}`,
@@ -76,4 +78,29 @@ export function table(rows) {
   const line = (row) => `| ${row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
   const rule = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;
   return [line(cells[0]), rule, ...cells.slice(1).map(line)].join('\n');
+}
+
+const ms = (microseconds) => `${(microseconds / 1000).toFixed(2)} ms`;
+
+function modelRows(modelAdapters, embeddedModels) {
+  const rows = Object.entries(modelAdapters ?? {}).map(([name, result]) => ({
+    figure: `${name}: added p50 vs raw fetch`,
+    measured: `${ms(result.ours.p50)} vs ${ms(result.raw.p50)} = +${ms(result.addedP50Us)}`,
+    target: '≤ 1 ms',
+    pass: result.addedP50Us <= 1_000,
+  }));
+  for (const [figure, value] of Object.entries(embeddedModels ?? {})) {
+    rows.push({ figure, measured: value, target: '—' });
+  }
+  return rows;
+}
+
+function ingestionRows(ingestion) {
+  if (!ingestion) return [];
+  return ingestion.map((row) => ({
+    figure: row.figure,
+    measured: row.measured,
+    target: row.target ?? '—',
+    ...(row.pass === undefined ? {} : { pass: row.pass }),
+  }));
 }

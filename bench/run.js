@@ -7,6 +7,10 @@ import { benchNatsBus } from './bus-nats.js';
 import { cleanupAll, onCleanup } from './cleanup.js';
 import { checks, table } from './report.js';
 import { benchStartup } from './startup.js';
+import { benchModelAdapters } from './model-adapters.js';
+import { benchEmbeddedModels } from './embedded-models.js';
+import { benchIngestion, ingestionRows } from './ingestion.js';
+import { benchHybridRetrieval, hybridRows } from './hybrid-retrieval.js';
 
 const step = (what) => process.stdout.write(`${what}…\n`);
 const began = performance.now();
@@ -18,6 +22,14 @@ try {
   const natsBus = await benchNatsBus(nats.url);
   step('embedded bus');
   const memoryBus = await benchMemoryBus();
+  step('remote model adapters vs raw fetch, loopback servers');
+  const modelAdapters = await benchModelAdapters();
+  step('embedded speech and embedding engines');
+  const embeddedModels = await benchEmbeddedModels();
+  step('ingestion: upload → searchable, through the whole platform');
+  const ingestionResult = await benchIngestion();
+  step('hybrid retrieval over 50k chunks (builds the index first)');
+  const hybrid = await benchHybridRetrieval();
   step('homelab-ai up, 5 runs');
   const startup = await benchStartup(5);
   results = {
@@ -28,6 +40,11 @@ try {
     natsBus,
     memoryBus,
     startup,
+    modelAdapters,
+    embeddedModels,
+    ingestionResult,
+    hybrid,
+    ingestion: [...ingestionRows(ingestionResult), ...hybridRows(hybrid)],
   };
 } finally {
   await cleanupAll();

@@ -80,10 +80,19 @@ async function startGatewayServer(
     health: () => platform.health(),
     metrics: platform.metrics,
     chatPage: async () => {
-      const llm = await platform.chatModel.health();
+      const { chatModel, models } = platform;
+      const services = [
+        chatModel,
+        models.embedder,
+        models.reranker,
+        models.transcriber,
+        models.synthesizer,
+      ];
+      const reports = await Promise.all(services.map((service) => service.health()));
       return {
-        modelName: `${platform.chatModel.adapter}: ${platform.chatModel.modelName}`,
-        warnings: llm.healthy ? [] : [llm.detail],
+        modelName: `${chatModel.adapter}: ${chatModel.modelName}`,
+        // Each missing or failing model service, with the command or variable that fixes it.
+        warnings: reports.filter((report) => !report.healthy).map((report) => report.detail),
       };
     },
   });

@@ -104,7 +104,9 @@ describe('chat in the browser, end to end', () => {
     try {
       const page = await browser.newPage();
       await page.goto(url);
-      assert.match(await page.locator('.warning').innerText(), /LLM_BASE_URL/);
+      assert.match(await page.locator('.warning').first().innerText(), /LLM_BASE_URL/);
+      const embeddings = page.locator('.warning', { hasText: 'models pull bge-small-en-v1.5' });
+      assert.equal(await embeddings.count(), 1, 'the page says how to add an embedding model');
       await page.locator('#message').fill('anyone there?');
       await page.locator('button[type=submit]').click();
       const error = page.locator('.message.assistant .error');

@@ -36,6 +36,8 @@ export interface EmbeddedVectorStoreSettings {
   dataDir: string;
   /** Rows from which a collection gets its HNSW index (below it, exact search is fast enough). */
   vectorIndexMinRows?: number;
+  /** Longest an index upkeep (optimize) may hold up writes before it is given up (default 60 s). */
+  upkeepTimeoutMs?: number;
 }
 
 interface OpenCollection {
@@ -44,6 +46,8 @@ interface OpenCollection {
   hasVectorIndex: boolean;
   /** Writes to one collection run one after another, so upkeep never races an upsert. */
   writes: Promise<unknown>;
+  /** Set when an index upkeep never finished: later writes skip upkeep. */
+  upkeepStalled?: boolean;
 }
 
 const LANCE_METRIC = { cosine: 'cosine', l2: 'l2', ip: 'dot' } as const;
@@ -86,12 +90,14 @@ class EmbeddedVectorStore implements VectorStore {
   private closed = false;
   private lastUpkeepError: string | undefined;
   private readonly vectorIndexMinRows: number;
+  private readonly upkeepTimeoutMs: number;
 
   constructor(
     private readonly connection: Connection,
     private readonly settings: EmbeddedVectorStoreSettings,
   ) {
     this.vectorIndexMinRows = settings.vectorIndexMinRows ?? 10_000;
+    this.upkeepTimeoutMs = settings.upkeepTimeoutMs ?? 60_000;
   }
 
   async createCollection(spec: VectorCollectionSpec): Promise<void> {
@@ -252,16 +258,34 @@ class EmbeddedVectorStore implements VectorStore {
    * current. Builds the vector index once the collection is big enough to need one.
    */
   private async upkeep(open: OpenCollection): Promise<void> {
-    try {
+    if (open.upkeepStalled) return;
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<'stalled'>((resolve) => {
+      timer = setTimeout(() => resolve('stalled'), this.upkeepTimeoutMs);
+      timer.unref();
+    });
+    const work = (async () => {
       if (!open.hasVectorIndex && (await open.table.countRows()) >= this.vectorIndexMinRows) {
         await open.table.createIndex('vector', { config: vectorIndex(open.spec.metric) });
         open.hasVectorIndex = true;
       }
       await open.table.optimize({ cleanupOlderThan: new Date(Date.now() - KEEP_VERSIONS_MS) });
+    })();
+    try {
+      if ((await Promise.race([work, stalled])) === 'stalled') {
+        // A Lance optimize can stall for good (lance-format/lance#7439). Writes must not wait on
+        // it: the rows are committed and searchable; later writes skip upkeep, health says so.
+        open.upkeepStalled = true;
+        this.lastUpkeepError = `${open.spec.name}: index upkeep did not finish within ${this.upkeepTimeoutMs} ms; skipped from now on (restart to retry)`;
+        work.catch(() => undefined);
+        return;
+      }
       this.lastUpkeepError = undefined;
     } catch (error) {
       // The rows are committed and exact vector search finds them; the next write retries.
       this.lastUpkeepError = `${open.spec.name}: ${String(error)}`;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
