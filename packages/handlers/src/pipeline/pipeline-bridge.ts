@@ -85,7 +85,7 @@ export async function startPipelineBridge(
         errorStatus(
           known
             ? `pipeline ${trigger.pipeline} is known but no pipeline engine runs in this process`
-            : `unknown pipeline ${JSON.stringify(trigger.pipeline)}; none are available`,
+            : `unknown pipeline ${JSON.stringify(trigger.pipeline)}; available: ${KNOWN_PIPELINES.join(', ')}`,
         ),
       );
       return;
