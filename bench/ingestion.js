@@ -2,12 +2,14 @@
 // platform in this process (gateway → bus → pipeline bridge → parse, chunk, embed, index), with
 // an instant loopback embedder so that the figure is the platform's own cost. Also pages/s with
 // the tiny GGUF embedder.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@homelab-ai/config';
 import { generateMarkdown, generateTestPdf } from '@homelab-ai/knowledge/testing';
-import { startLoopbackOpenAiEmbeddings } from '@homelab-ai/models/testing';
+import { decodeMessage } from '@homelab-ai/contracts';
 import { createSilentLogger } from '@homelab-ai/observability';
 import { createPlatform, startRoles } from '@homelab-ai/platform';
 import { writeTinyLlamaGguf } from '@homelab-ai/testkit';
@@ -20,7 +22,29 @@ async function startPlatform(env) {
   const platform = await createPlatform(config, { logger: createSilentLogger() });
   const roles = await startRoles(platform, ['gateway', 'pipeline-bridge']);
   onCleanup(() => roles.stop());
-  return roles.url;
+  // Finished runs, by request id: a client learns that its document is searchable from the
+  // `succeeded` status on the bus, without polling.
+  const finished = new Map();
+  await platform.bus.subscribe('ai.pipeline.status.*', (message) => {
+    const status = decodeMessage(message.data);
+    if (status.status === 'succeeded' || status.status === 'failed') {
+      finished.get(status.request_id)?.(status);
+    }
+  });
+  return { base: roles.url, finished };
+}
+
+async function startEmbedderProcess() {
+  const child = spawn(
+    process.execPath,
+    [new URL('./loopback-embedder-process.js', import.meta.url).pathname],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  onCleanup(() => child.kill('SIGTERM'));
+  const [line] = await once(child.stdout, 'data');
+  return String(line).trim();
 }
 
 async function post(base, path, body) {
@@ -30,35 +54,37 @@ async function post(base, path, body) {
   return json;
 }
 
-/** Milliseconds from the upload's first byte to status `indexed` (polled every 2 ms). */
-async function timeToSearchable(base, collection, bytes, filename) {
+/** Milliseconds from the upload's first byte to the run's `succeeded` status on the bus. */
+async function timeToSearchable(platform, collection, bytes, filename) {
   const form = new FormData();
   form.append('file', new Blob([bytes]), filename);
   const started = performance.now();
-  const { document_id } = await post(base, `/api/collections/${collection}/documents`, {
+  const response = await fetch(`${platform.base}/api/collections/${collection}/documents`, {
     method: 'POST',
     body: form,
   });
-  for (;;) {
-    const document = await (await fetch(`${base}/api/documents/${document_id}`)).json();
-    if (document.status === 'indexed') {
-      return { ms: performance.now() - started, chunks: document.chunk_count };
-    }
-    if (document.status === 'failed') throw new Error(`${filename}: ${document.error}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
+  const accepted = await response.json();
+  if (response.status !== 202) throw new Error(`${filename}: ${JSON.stringify(accepted)}`);
+  const status = await new Promise((resolve) => platform.finished.set(accepted.run_id, resolve));
+  const ms = performance.now() - started;
+  if (status.status !== 'succeeded') throw new Error(`${filename}: ${status.error}`);
+  const document = await (
+    await fetch(`${platform.base}/api/documents/${accepted.document_id}`)
+  ).json();
+  if (document.status !== 'indexed') throw new Error(`${filename}: ${document.status}`);
+  return { ms, chunks: document.chunk_count };
 }
 
-async function measure(base, name, bytes, filename, runs) {
+async function measure(platform, name, bytes, filename, runs) {
   const results = [];
   for (let run = 0; run < runs; run++) {
     const collection = `${name}-${run}`;
-    await post(base, '/api/collections', {
+    await post(platform.base, '/api/collections', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: collection }),
     });
-    results.push(await timeToSearchable(base, collection, bytes, filename));
+    results.push(await timeToSearchable(platform, collection, bytes, filename));
   }
   return {
     ms: median(results.map((result) => result.ms)),
@@ -68,22 +94,22 @@ async function measure(base, name, bytes, filename, runs) {
 }
 
 export async function benchIngestion() {
-  const embeddings = await startLoopbackOpenAiEmbeddings({ dimensions: 384 });
-  onCleanup(() => embeddings.close());
-  const base = await startPlatform({ EMBEDDINGS_URL: embeddings.baseUrl });
+  const embeddingsUrl = await startEmbedderProcess();
+  const platform = await startPlatform({ EMBEDDINGS_URL: embeddingsUrl });
   const pdf = await generateTestPdf(100, 8);
   const markdown = new TextEncoder().encode(generateMarkdown(1024 * 1024));
   // Warm up: the database and vector store open, code paths JIT-compiled.
-  await measure(base, 'warmup', await generateTestPdf(5, 8), 'warmup.pdf', 2);
-  const pdfResult = await measure(base, 'pdf', pdf, 'manual.pdf', 5);
-  const markdownResult = await measure(base, 'markdown', markdown, 'handbook.md', 5);
+  await measure(platform, 'warmup', await generateTestPdf(5, 8), 'warmup.pdf', 2);
+  await measure(platform, 'warmup-md', markdown, 'warmup.md', 1);
+  const pdfResult = await measure(platform, 'pdf', pdf, 'manual.pdf', 5);
+  const markdownResult = await measure(platform, 'markdown', markdown, 'handbook.md', 5);
 
   const directory = await mkdtemp(join(tmpdir(), 'homelab-bench-gguf-'));
   const { path } = await writeTinyLlamaGguf(join(directory, 'embed.gguf'));
-  const tinyBase = await startPlatform({ EMBEDDINGS_MODEL_PATH: path, LLM_THREADS: '1' });
+  const tinyPlatform = await startPlatform({ EMBEDDINGS_MODEL_PATH: path, LLM_THREADS: '1' });
   const tinyPdf = await generateTestPdf(20, 8);
-  await measure(tinyBase, 'warmup', await generateTestPdf(2, 8), 'warmup.pdf', 1);
-  const tiny = await measure(tinyBase, 'tiny', tinyPdf, 'tiny.pdf', 3);
+  await measure(tinyPlatform, 'warmup', await generateTestPdf(2, 8), 'warmup.pdf', 1);
+  const tiny = await measure(tinyPlatform, 'tiny', tinyPdf, 'tiny.pdf', 3);
   return {
     pdf: pdfResult,
     markdown: markdownResult,

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '@homelab-ai/config';
-import { decodeMessage, type PipelineStatus } from '@homelab-ai/contracts';
+import { decodeMessage, encodeMessage, type PipelineStatus } from '@homelab-ai/contracts';
 import { generatePdfFromPages, generateTestDocx } from '@homelab-ai/knowledge/testing';
 import {
   startLoopbackOpenAiEmbeddings,
@@ -34,9 +34,17 @@ interface Started {
   statuses: PipelineStatus[];
 }
 
+let imports: string;
+
 async function start(env: Record<string, string>): Promise<Started> {
   const dataDir = await mkdtemp(join(tmpdir(), 'homelab-knowledge-'));
-  const config = loadConfig({ PORT: '0', HOMELAB_DATA_DIR: dataDir, ...env });
+  imports = await mkdtemp(join(tmpdir(), 'homelab-imports-'));
+  const config = loadConfig({
+    PORT: '0',
+    HOMELAB_DATA_DIR: dataDir,
+    INGEST_LOCAL_ROOTS: imports,
+    ...env,
+  });
   const platform = await createPlatform(config, { logger: createSilentLogger() });
   const statuses: PipelineStatus[] = [];
   await platform.bus.subscribe('ai.pipeline.status.*', (message) => {
@@ -222,6 +230,46 @@ function describeOverBus(name: string, env: () => Record<string, string>) {
         assert.equal(last?.status, 'failed');
         assert.match(last?.error ?? '', /private address/);
       });
+    });
+
+    it('ingests a server folder triggered over the bus, and lists the pipelines for an unknown one', async () => {
+      const { platform, statuses } = started;
+      await writeFile(
+        join(imports, 'faq.md'),
+        '# FAQ\n\nThe office plants are watered on Thursdays.\n',
+      );
+      await platform.bus.publish(
+        'ai.pipeline.trigger',
+        encodeMessage({
+          request_id: 'bus-ingest-1',
+          pipeline: 'document-ingestion',
+          parameters: { 'source-url': imports, 'collection-name': 'from-bus' },
+        }),
+      );
+      await until(() =>
+        assert.equal(
+          statuses.filter((status) => status.request_id === 'bus-ingest-1').at(-1)?.status,
+          'succeeded',
+        ),
+      );
+      const found = await search(base, 'from-bus', 'when are plants watered');
+      assert.match(found.passages[0]?.text ?? '', /Thursdays/);
+
+      await platform.bus.publish(
+        'ai.pipeline.trigger',
+        encodeMessage({
+          request_id: 'bus-unknown-1',
+          pipeline: 'no-such-pipeline',
+          parameters: {},
+        }),
+      );
+      const error = await until(() => {
+        const status = statuses.find((candidate) => candidate.request_id === 'bus-unknown-1');
+        assert.ok(status);
+        return status;
+      });
+      assert.equal(error.status, 'error');
+      assert.deepEqual(error.available_pipelines, ['document-ingestion']);
     });
 
     it('keeps users apart from missing things: unknown collection 404, bad body 400', async () => {
