@@ -1,28 +1,32 @@
 /**
- * The knowledge library and the pipelines behind it, from the platform's ports: the service the
- * gateway's API uses (uploads trigger `document-ingestion` over the bus) and the embedded
- * pipeline engine the pipeline bridge drives.
+ * The knowledge library and the pipeline engine as the platform holds them: light at start,
+ * loaded on first use (an upload, a search, a pipeline trigger, or at start when a database with
+ * possibly interrupted runs exists), so that `homelab-ai up` stays fast and small.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bus } from '@homelab-ai/bus';
 import type { PlatformConfig } from '@homelab-ai/config';
-import { encodeMessage, subjects, type PipelineTrigger } from '@homelab-ai/contracts';
-import {
-  DEFAULT_INGESTION_SETTINGS,
-  createDocumentIngestionPipeline,
-  createKnowledgeService,
-  type KnowledgeService,
-} from '@homelab-ai/knowledge';
+import type { PipelineEngine, PipelineRunEvent } from '@homelab-ai/handlers';
+import type { KnowledgeService } from '@homelab-ai/knowledge';
 import type { Logger } from '@homelab-ai/observability';
+import type { EmbeddedRunner } from '@homelab-ai/pipelines';
+import type { KnowledgeParts } from './knowledge-parts.js';
 import { localOwner } from './local-owner.js';
 import type { ModelServices } from './model-services.js';
-import { createEmbeddedPipelineEngine, type EmbeddedPipelineEngine } from './pipeline-engine.js';
 import type { Stores } from './stores.js';
 
+/** The pipelines this build defines (their definitions load with the engine). */
+const PIPELINES = ['document-ingestion'];
+
+export interface LazyPipelineEngine extends PipelineEngine {
+  runner(): Promise<EmbeddedRunner>;
+  close(): Promise<void>;
+}
+
 export interface Knowledge {
-  service: KnowledgeService;
-  engine: EmbeddedPipelineEngine;
+  service(): Promise<KnowledgeService>;
+  engine: LazyPipelineEngine;
   /** The owner of everything before accounts exist. */
   localOwner: () => Promise<string>;
 }
@@ -31,50 +35,38 @@ export function createKnowledge(
   config: PlatformConfig,
   parts: { bus: Bus; stores: Stores; models: ModelServices; logger: Logger },
 ): Knowledge {
-  const { bus, stores, models } = parts;
-  const openDb = () => stores.db.open();
-  const openVectors = () => stores.vectors.open();
-  const owner = localOwner(openDb);
-  const deps = {
-    openDb,
-    openVectors,
-    objects: stores.objects,
-    embedder: models.embedder,
-    reranker: models.reranker,
+  const owner = localOwner(() => parts.stores.db.open());
+  const listeners = new Set<(event: PipelineRunEvent) => void>();
+  let loading: Promise<KnowledgeParts> | undefined;
+  const load = () => {
+    loading ??= import('./knowledge-parts.js').then(({ createKnowledgeParts }) => {
+      const loaded = createKnowledgeParts(config, parts, owner);
+      loaded.engine.onEvent((event) => {
+        for (const listener of listeners) listener(event);
+      });
+      return loaded;
+    });
+    return loading;
   };
-  const service = createKnowledgeService({
-    ...deps,
-    maxUploadBytes: config.ingestion.maxUploadBytes,
-    requestIngestion: async ({ requestId, parameters }) => {
-      const trigger: PipelineTrigger = {
-        request_id: requestId,
-        pipeline: 'document-ingestion',
-        parameters,
-      };
-      await bus.publish(subjects.pipelineTrigger(), encodeMessage(trigger));
+  return {
+    service: async () => (await load()).service,
+    localOwner: owner,
+    engine: {
+      engine: 'embedded',
+      pipelines: () => [...PIPELINES],
+      submit: async (pipeline, parameters, requestId) =>
+        (await load()).engine.submit(pipeline, parameters, requestId),
+      onEvent(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      runner: async () => (await load()).engine.runner(),
+      close: async () => {
+        const loaded = await loading?.catch(() => undefined);
+        await loaded?.engine.close();
+      },
     },
-  });
-  const ingestion = createDocumentIngestionPipeline({
-    ...deps,
-    defaultOwner: owner,
-    settings: {
-      ...DEFAULT_INGESTION_SETTINGS,
-      maxDocumentBytes: config.ingestion.maxUploadBytes,
-      allowPrivateUrls: config.ingestion.allowPrivateUrls,
-      localRoots: config.ingestion.localRoots,
-      bucket: config.stores.s3?.bucket ?? DEFAULT_INGESTION_SETTINGS.bucket,
-      chunkTokens: config.ingestion.chunkTokens,
-      chunkOverlapTokens: config.ingestion.chunkOverlapTokens,
-    },
-  });
-  const engine = createEmbeddedPipelineEngine({
-    openDb,
-    objects: stores.objects,
-    pipelines: [ingestion],
-    concurrency: config.pipelines.concurrency,
-    logger: parts.logger.child({ component: 'pipelines' }),
-  });
-  return { service, engine, localOwner: owner };
+  };
 }
 
 /** Whether a database with possibly interrupted runs exists already (then recover at start). */

@@ -1,13 +1,14 @@
 /**
  * The single local user that owns everything until accounts exist: created on first use.
  */
-import { createUser, findUserByEmail, type MetadataDb } from '@homelab-ai/metadata-db';
+import type { MetadataDb } from '@homelab-ai/metadata-db';
 
 export const LOCAL_USER_EMAIL = 'local@homelab.local';
 
 export function localOwner(openDb: () => Promise<MetadataDb>): () => Promise<string> {
   let owner: Promise<string> | undefined;
   const resolve = async () => {
+    const { createUser, findUserByEmail } = await import('@homelab-ai/metadata-db');
     const { db } = await openDb();
     const existing = await findUserByEmail(db, LOCAL_USER_EMAIL);
     if (existing) return existing.id;

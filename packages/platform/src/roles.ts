@@ -73,7 +73,7 @@ async function startGatewayServer(
   }
   const app = createGatewayApp({
     knowledge: {
-      knowledge: platform.knowledge.service,
+      knowledge: () => platform.knowledge.service(),
       ownerOf: () => platform.knowledge.localOwner(),
       maxUploadBytes: config.ingestion.maxUploadBytes,
     },

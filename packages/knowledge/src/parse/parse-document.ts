@@ -4,12 +4,7 @@
  * PlatformError naming the file and what to do.
  */
 import { PlatformError } from '@homelab-ai/contracts';
-import { csvToDocument } from './csv.js';
 import { detectDocumentType } from './detect-type.js';
-import { docxToDocument } from './docx.js';
-import { htmlToDocument } from './html.js';
-import { markdownToDocument } from './markdown.js';
-import { pdfToDocument } from './pdf.js';
 import { textToDocument } from './plain-text.js';
 import { decodeTextStrict } from './text-decoding.js';
 import type { ParsedDocument, ParseOptions } from './types.js';
@@ -42,6 +37,10 @@ export async function parseDocument(
   return parsed;
 }
 
+/**
+ * The format parsers (pdf.js, mammoth, htmlparser2, marked, csv-parse) load on first use, so
+ * that starting the platform does not pay for them.
+ */
 async function parseByType(
   type: ParsedDocument['type'],
   bytes: Uint8Array,
@@ -50,7 +49,12 @@ async function parseByType(
   const { filename } = options;
   switch (type) {
     case 'pdf':
-      return pdfToDocument(bytes, filename, options.signal, options.maxUnzippedBytes);
+      return (await import('./pdf.js')).pdfToDocument(
+        bytes,
+        filename,
+        options.signal,
+        options.maxUnzippedBytes,
+      );
     case 'docx':
       if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
         throw new PlatformError(
@@ -58,13 +62,17 @@ async function parseByType(
           `${filename}: not a valid DOCX (not a zip archive); save it as .docx from Word and re-upload it`,
         );
       }
-      return docxToDocument(bytes, filename, options.maxUnzippedBytes);
+      return (await import('./docx.js')).docxToDocument(bytes, filename, options.maxUnzippedBytes);
     case 'html':
-      return htmlToDocument(decodeTextStrict(bytes, filename));
+      return (await import('./html.js')).htmlToDocument(decodeTextStrict(bytes, filename));
     case 'markdown':
-      return markdownToDocument(decodeTextStrict(bytes, filename));
+      return (await import('./markdown.js')).markdownToDocument(decodeTextStrict(bytes, filename));
     case 'csv':
-      return csvToDocument(decodeTextStrict(bytes, filename), filename, options.csvRowsPerSection);
+      return (await import('./csv.js')).csvToDocument(
+        decodeTextStrict(bytes, filename),
+        filename,
+        options.csvRowsPerSection,
+      );
     case 'text':
       return textToDocument(decodeTextStrict(bytes, filename));
   }

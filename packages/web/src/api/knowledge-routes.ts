@@ -12,7 +12,8 @@ import { apiError } from './api-errors.js';
 import { readJson } from './request-body.js';
 
 export interface KnowledgeRoutesDeps {
-  knowledge: KnowledgeService;
+  /** The knowledge service, loaded on first use. */
+  knowledge: () => Promise<KnowledgeService>;
   /** The user a request acts for (a single local user until accounts exist). */
   ownerOf(context: Context): Promise<string>;
   maxUploadBytes: number;
@@ -42,12 +43,13 @@ function documentView(document: Document) {
 }
 
 export function addKnowledgeRoutes(app: Hono, deps: KnowledgeRoutesDeps): void {
-  const { knowledge } = deps;
   const guarded =
-    (handler: (context: Context, owner: string) => Promise<Response>) =>
+    (
+      handler: (context: Context, owner: string, knowledge: KnowledgeService) => Promise<Response>,
+    ) =>
     async (context: Context): Promise<Response> => {
       try {
-        return await handler(context, await deps.ownerOf(context));
+        return await handler(context, await deps.ownerOf(context), await deps.knowledge());
       } catch (error) {
         return apiError(context, error);
       }
@@ -55,7 +57,7 @@ export function addKnowledgeRoutes(app: Hono, deps: KnowledgeRoutesDeps): void {
 
   app.post(
     '/api/collections',
-    guarded(async (context, owner) => {
+    guarded(async (context, owner, knowledge) => {
       const { name } = await readJson(context, createCollectionBody);
       const collection = await knowledge.createCollection(owner, name);
       return context.json(
@@ -71,7 +73,7 @@ export function addKnowledgeRoutes(app: Hono, deps: KnowledgeRoutesDeps): void {
 
   app.get(
     '/api/collections',
-    guarded(async (context, owner) => {
+    guarded(async (context, owner, knowledge) => {
       const collections = await knowledge.listCollections(owner);
       return context.json({
         collections: collections.map((collection) => ({
@@ -88,7 +90,7 @@ export function addKnowledgeRoutes(app: Hono, deps: KnowledgeRoutesDeps): void {
 
   app.get(
     '/api/collections/:name/documents',
-    guarded(async (context, owner) => {
+    guarded(async (context, owner, knowledge) => {
       const documents = await knowledge.listDocuments(owner, context.req.param('name') ?? '');
       return context.json({ documents: documents.map(documentView) });
     }),
@@ -107,7 +109,7 @@ export function addKnowledgeRoutes(app: Hono, deps: KnowledgeRoutesDeps): void {
           ),
         ),
     }),
-    guarded(async (context, owner) => {
+    guarded(async (context, owner, knowledge) => {
       const collection = context.req.param('name') ?? '';
       if (context.req.header('content-type')?.startsWith('application/json')) {
         const { source_url } = await readJson(context, sourceBody);
@@ -138,14 +140,14 @@ export function addKnowledgeRoutes(app: Hono, deps: KnowledgeRoutesDeps): void {
 
   app.get(
     '/api/documents/:id',
-    guarded(async (context, owner) =>
+    guarded(async (context, owner, knowledge) =>
       context.json(documentView(await knowledge.getDocument(owner, context.req.param('id') ?? ''))),
     ),
   );
 
   app.delete(
     '/api/documents/:id',
-    guarded(async (context, owner) => {
+    guarded(async (context, owner, knowledge) => {
       await knowledge.deleteDocument(owner, context.req.param('id') ?? '');
       return context.body(null, 204);
     }),
@@ -153,7 +155,7 @@ export function addKnowledgeRoutes(app: Hono, deps: KnowledgeRoutesDeps): void {
 
   app.post(
     '/api/collections/:name/search',
-    guarded(async (context, owner) => {
+    guarded(async (context, owner, knowledge) => {
       const body = await readJson(context, searchBody);
       const result = await knowledge.search(owner, context.req.param('name') ?? '', {
         query: body.query,
