@@ -41,6 +41,21 @@ const UPSERT_GROUP = 4_096;
 export async function indexChunks(input: IndexChunksInput): Promise<number> {
   const { chunks, document, space } = input;
   const lexicalOnly = input.embedder.adapter === 'none';
+  // The metadata rows and the index are written at the same time: neither waits on the other.
+  const rowsWritten = replaceDocumentChunks(
+    input.db,
+    document.id,
+    chunks.map((chunk) => ({
+      ordinal: chunk.ordinal,
+      text: chunk.text,
+      tokenCount: chunk.tokenCount,
+      metadata: {
+        heading_path: [...chunk.headingPath],
+        ...(chunk.page === undefined ? {} : { page: chunk.page }),
+      },
+    })),
+  );
+  rowsWritten.catch(() => undefined);
   for (let start = 0; start < chunks.length; start += UPSERT_GROUP) {
     input.signal?.throwIfAborted();
     const group = chunks.slice(start, start + UPSERT_GROUP);
@@ -81,17 +96,5 @@ export async function indexChunks(input: IndexChunksInput): Promise<number> {
     stale.push(chunkId(document.id, ordinal));
   }
   if (stale.length > 0) await input.vectors.delete(input.vectorCollection, { ids: stale });
-  return replaceDocumentChunks(
-    input.db,
-    document.id,
-    chunks.map((chunk) => ({
-      ordinal: chunk.ordinal,
-      text: chunk.text,
-      tokenCount: chunk.tokenCount,
-      metadata: {
-        heading_path: [...chunk.headingPath],
-        ...(chunk.page === undefined ? {} : { page: chunk.page }),
-      },
-    })),
-  );
+  return rowsWritten;
 }

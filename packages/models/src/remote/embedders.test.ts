@@ -29,8 +29,10 @@ describe('OpenAI-compatible Embedder against a loopback server', () => {
     assert.equal(embedder.dimensions, undefined);
     const vectors = await embedder.embed({ texts });
     assert.equal(vectors.length, 150);
-    assert.deepEqual(vectors[0], hashedVector(texts[0] ?? ''));
-    assert.deepEqual(vectors[149], hashedVector(texts[149] ?? ''));
+    // Sent as base64 float32s, as the official clients ask for them.
+    const float32 = (vector: number[]) => Array.from(new Float32Array(vector));
+    assert.deepEqual(vectors[0], float32(hashedVector(texts[0] ?? '')));
+    assert.deepEqual(vectors[149], float32(hashedVector(texts[149] ?? '')));
     assert.equal(embedder.dimensions, 384, 'learned from the first answer');
     assert.equal(embedder.modelName, 'loopback-embed', 'the first model the server lists');
     const sizes = server.requests
@@ -39,6 +41,23 @@ describe('OpenAI-compatible Embedder against a loopback server', () => {
       .sort((a, b) => b - a);
     assert.deepEqual(sizes, [64, 64, 22]);
     assert.equal(server.requests.at(-1)?.headers.authorization, 'Bearer k');
+  });
+
+  it('falls back to float vectors when the server refuses base64', async () => {
+    const floatOnly = await startLoopbackOpenAiEmbeddings({ floatOnly: true });
+    try {
+      const embedder = createOpenAiEmbedder({ baseUrl: floatOnly.baseUrl });
+      const [first] = await embedder.embed({ texts: ['hello'] });
+      assert.deepEqual(first, hashedVector('hello'));
+      const [second] = await embedder.embed({ texts: ['again'] });
+      assert.deepEqual(second, hashedVector('again'));
+      const formats = floatOnly.requests
+        .filter((request) => request.path === '/v1/embeddings')
+        .map((request) => jsonOf<{ encoding_format?: string }>(request).encoding_format ?? 'float');
+      assert.deepEqual(formats, ['base64', 'float', 'float'], 'asks for base64 once only');
+    } finally {
+      await floatOnly.close();
+    }
   });
 
   it('reports the configured model as missing in health, and an unknown model as rejected', async () => {

@@ -25,11 +25,27 @@ function isVector(value: unknown): value is number[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'number');
 }
 
+/** An embedding as `encoding_format: base64` sends it: little-endian float32s. */
+function fromBase64(value: string): number[] | undefined {
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.length === 0 || bytes.length % 4 !== 0) return undefined;
+  const floats = new Float32Array(bytes.length / 4);
+  for (let index = 0; index < floats.length; index++) floats[index] = bytes.readFloatLE(index * 4);
+  return Array.from(floats);
+}
+
+function toVector(value: unknown): number[] | undefined {
+  if (typeof value === 'string') return fromBase64(value);
+  return isVector(value) ? value : undefined;
+}
+
 class OpenAiEmbedder implements Embedder {
   readonly adapter = 'openai';
   private readonly client;
   private resolvedModel: string | undefined;
   private learnedDimensions: number | undefined;
+  /** Base64 vectors are several times cheaper to send and read; servers without it get floats. */
+  private base64 = true;
 
   constructor(private readonly settings: OpenAiEmbedderSettings) {
     this.client = clientFor(settings, 'embeddings (OpenAI-compatible)');
@@ -69,16 +85,35 @@ class OpenAiEmbedder implements Embedder {
     });
   }
 
-  private async embedBatch(model: string, input: string[], signal: AbortSignal) {
+  private async embedBatch(
+    model: string,
+    input: string[],
+    signal: AbortSignal,
+  ): Promise<number[][]> {
     const path = '/embeddings';
-    const answer = await this.client.json<EmbeddingsAnswer>({
-      path,
-      json: { model, input },
-      signal,
-    });
+    let answer: EmbeddingsAnswer;
+    try {
+      answer = await this.client.json<EmbeddingsAnswer>({
+        path,
+        json: { model, input, ...(this.base64 ? { encoding_format: 'base64' } : {}) },
+        signal,
+      });
+    } catch (error) {
+      const refusedBase64 =
+        this.base64 &&
+        error instanceof PlatformError &&
+        error.code === 'model_rejected' &&
+        /encoding_format|base64/i.test(error.message);
+      if (!refusedBase64) throw error;
+      this.base64 = false;
+      return this.embedBatch(model, input, signal);
+    }
     const rows = [...(answer.data ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
-    const vectors = rows.map((row) => row.embedding);
-    if (vectors.length !== input.length || !vectors.every(isVector))
+    const vectors = rows.map((row) => toVector(row.embedding));
+    if (
+      vectors.length !== input.length ||
+      !vectors.every((vector): vector is number[] => vector !== undefined)
+    )
       throw this.client.malformed(
         this.client.urlFor(path),
         `answered ${vectors.length} embeddings for ${input.length} texts`,

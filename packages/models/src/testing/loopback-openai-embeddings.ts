@@ -8,6 +8,8 @@ import { jsonOf, sendJson, startLoopbackHttp } from './loopback-http.js';
 import { hashedVector, overlapScore } from './loopback-content.js';
 
 export interface LoopbackOpenAiEmbeddingsOptions {
+  /** Refuse `encoding_format: base64` with a 400, as some servers do. */
+  floatOnly?: boolean;
   model?: string;
   dimensions?: number;
   apiKey?: string;
@@ -34,7 +36,9 @@ function route(options: LoopbackOpenAiEmbeddingsOptions & { model: string; dimen
         data: [{ id: options.model, object: 'model', owned_by: 'loopback' }],
       });
     } else if (key === 'POST /v1/embeddings') {
-      const body = jsonOf<{ model?: string; input?: string | string[] }>(request);
+      const body = jsonOf<{ model?: string; input?: string | string[]; encoding_format?: string }>(
+        request,
+      );
       const input = typeof body.input === 'string' ? [body.input] : (body.input ?? []);
       if (body.model !== options.model)
         return sendJson(
@@ -43,10 +47,21 @@ function route(options: LoopbackOpenAiEmbeddingsOptions & { model: string; dimen
           openAiError(404, `The model \`${body.model}\` does not exist.`),
         );
       if (input.length === 0) return sendJson(response, 400, openAiError(400, "'input' is empty"));
+      if (options.floatOnly && body.encoding_format === 'base64')
+        return sendJson(
+          response,
+          400,
+          openAiError(400, "encoding_format 'base64' is not supported; use 'float'"),
+        );
       const data = input.map((text, index) => ({
         object: 'embedding',
         index,
-        embedding: hashedVector(text, options.dimensions),
+        embedding:
+          body.encoding_format === 'base64'
+            ? Buffer.from(new Float32Array(hashedVector(text, options.dimensions)).buffer).toString(
+                'base64',
+              )
+            : hashedVector(text, options.dimensions),
       }));
       if (options.reverseOrder) data.reverse();
       const tokens = input.join(' ').split(/\s+/).length;
