@@ -28,7 +28,7 @@ try {
   const embeddedModels = await benchEmbeddedModels();
   step('ingestion: upload → searchable, through the whole platform');
   const ingestionResult = await benchIngestion();
-  step('hybrid retrieval over 50k chunks (builds the index first)');
+  step('hybrid retrieval over 100k chunks (builds the index first, about a minute)');
   const hybrid = await benchHybridRetrieval();
   step('homelab-ai up, 5 runs');
   const startup = await benchStartup(5);

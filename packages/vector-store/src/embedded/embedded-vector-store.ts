@@ -4,6 +4,7 @@
  * Lance's BM25 inverted index on the text. Chosen by benchmark: see this package's README.
  */
 import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { Index, connect, type Connection, type Table } from '@lancedb/lancedb';
 import { PlatformError, toPlatformError, type PortHealth } from '@homelab-ai/contracts';
 import type {
@@ -71,6 +72,10 @@ const HIT_COLUMNS = COLUMNS.filter((column) => column !== 'vector');
 export async function createEmbeddedVectorStore(
   settings: EmbeddedVectorStoreSettings,
 ): Promise<VectorStore> {
+  // Lance sizes its CPU pool by the core count; with 2 cores its full-text index build stalls for
+  // good once a table passes ~110k rows (seen here; with 8 threads it completes). Set before
+  // the pool first starts; an explicit LANCE_CPU_THREADS wins.
+  process.env.LANCE_CPU_THREADS ??= String(Math.max(8, availableParallelism()));
   try {
     await mkdir(settings.dataDir, { recursive: true });
     const connection = await connect(settings.dataDir);
