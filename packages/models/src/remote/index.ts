@@ -12,4 +12,4 @@ export * from './cohere-reranker.js';
 export * from './openai-transcriber.js';
 export * from './openai-synthesizer.js';
 export * from './xtts-synthesizer.js';
-export { splitSentences } from './sentences.js';
+export { splitSentences } from '../audio/sentences.js';

@@ -7,10 +7,10 @@ import type { PortHealth } from '@homelab-ai/contracts';
 import type { AudioChunk, SynthesizeRequest, Synthesizer } from '../ports/synthesizer.js';
 import type { BinaryAnswer } from './http-client.js';
 import { pipelineSentences } from './sentence-pipeline.js';
-import { splitSentences } from './sentences.js';
+import { splitSentences } from '../audio/sentences.js';
 import { clientFor, type RemoteServiceSettings } from './settings.js';
 import { readVoiceList } from './voice-list.js';
-import { looksLikeWav, pcmFromWav, tryReadWavHeader } from './wav.js';
+import { looksLikeWav, pcmFromWav, tryReadWavHeader } from '../audio/wav-header.js';
 
 export interface OpenAiSynthesizerSettings extends RemoteServiceSettings {
   /** Voice when the request names none (default `alloy`). */

@@ -7,7 +7,7 @@ import {
   type LoopbackOpenAiAudio,
 } from '../testing/loopback-openai-audio.js';
 import { createOpenAiTranscriber } from './openai-transcriber.js';
-import { wavFromPcm } from './wav.js';
+import { wavFromPcm } from '../audio/wav-header.js';
 
 const oneAndAHalfSeconds = wavFromPcm(tonePcm(1500, 16_000), 16_000);
 

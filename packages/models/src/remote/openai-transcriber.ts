@@ -7,7 +7,7 @@ import type { PortHealth } from '@homelab-ai/contracts';
 import { PlatformError } from '@homelab-ai/contracts';
 import type { TranscribeRequest, Transcriber, Transcription } from '../ports/transcriber.js';
 import { clientFor, type RemoteServiceSettings } from './settings.js';
-import { wavFromPcm } from './wav.js';
+import { wavFromPcm } from '../audio/wav-header.js';
 
 export interface OpenAiTranscriberSettings extends RemoteServiceSettings {
   /** `json` (default, every server) or `verbose_json` (adds language and duration). */

@@ -10,7 +10,7 @@ import { jsonOf } from '../testing/loopback-http.js';
 import { startLoopbackXtts, type LoopbackXtts } from '../testing/loopback-xtts.js';
 import { createOpenAiSynthesizer, OPENAI_DEFAULT_VOICES } from './openai-synthesizer.js';
 import { createXttsSynthesizer } from './xtts-synthesizer.js';
-import { readWavHeader } from './wav.js';
+import { readWavHeader } from '../audio/wav-header.js';
 
 const threeSentences = 'Hello there. How are you today? The weather is fine!';
 

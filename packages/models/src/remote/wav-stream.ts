@@ -3,7 +3,7 @@
  * and hands on whole samples as soon as they arrive.
  */
 import type { PlatformError } from '@homelab-ai/contracts';
-import { tryReadWavHeader, type WavHeader } from './wav.js';
+import { tryReadWavHeader, type WavHeader } from '../audio/wav-header.js';
 
 export interface PcmPiece {
   pcm: Uint8Array;

@@ -8,10 +8,10 @@ import { PlatformError } from '@homelab-ai/contracts';
 import type { AudioChunk, SynthesizeRequest, Synthesizer } from '../ports/synthesizer.js';
 import type { BinaryAnswer } from './http-client.js';
 import { pipelineSentences } from './sentence-pipeline.js';
-import { splitSentences } from './sentences.js';
+import { splitSentences } from '../audio/sentences.js';
 import { clientFor, type RemoteServiceSettings } from './settings.js';
 import { readVoiceList } from './voice-list.js';
-import { pcmFromWav, tryReadWavHeader, wavFromPcm } from './wav.js';
+import { pcmFromWav, tryReadWavHeader, wavFromPcm } from '../audio/wav-header.js';
 import { readStreamedWav } from './wav-stream.js';
 
 export interface XttsSynthesizerSettings extends RemoteServiceSettings {

@@ -8,7 +8,8 @@ import type { PortHealth } from '@homelab-ai/contracts';
 import { PlatformError } from '@homelab-ai/contracts';
 import type { AudioChunk, SynthesizeRequest, Synthesizer } from '../ports/synthesizer.js';
 import { findExecutable, runProcess } from './run-process.js';
-import { decodeWav, encodeMonoWav, floatToPcm16, mixToMono, splitSentences } from './wav.js';
+import { splitSentences } from '../audio/sentences.js';
+import { decodeWav, encodeMonoWav, floatToPcm16, mixToMono } from './wav.js';
 
 export interface EspeakSynthesizerSettings {
   /** espeak-ng voice (`espeak-ng --voices`), default `en-us`. */

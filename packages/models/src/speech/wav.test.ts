@@ -6,14 +6,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PlatformError } from '@homelab-ai/contracts';
 import { resample, toRecognitionAudio } from './resample.js';
-import {
-  decodeWav,
-  encodeMonoWav,
-  floatToPcm16,
-  mixToMono,
-  pcm16ToWav,
-  splitSentences,
-} from './wav.js';
+import { decodeWav, encodeMonoWav, floatToPcm16, mixToMono } from './wav.js';
+import { splitSentences } from '../audio/sentences.js';
+import { wavFromPcm } from '../audio/wav-header.js';
 
 function sine(frequency: number, sampleRate: number, seconds: number, amplitude = 0.5) {
   return Float32Array.from(
@@ -161,7 +156,7 @@ describe('WAV decoding and encoding', () => {
   });
 
   it('wraps raw PCM with a header that tells its length and rate', () => {
-    const wav = pcm16ToWav(floatToPcm16(new Float32Array([0, 1, -1])), 24_000);
+    const wav = wavFromPcm(floatToPcm16(new Float32Array([0, 1, -1])), 24_000);
     assert.equal(wav.length, 44 + 6);
     const decoded = decodeWav(wav);
     assert.equal(decoded.sampleRate, 24_000);

@@ -4,6 +4,7 @@
  * and split text into sentences for synthesis. Resampling lives in `resample.ts`.
  */
 import { PlatformError } from '@homelab-ai/contracts';
+import { wavFromPcm } from '../audio/wav-header.js';
 
 /** Decoded audio: one Float32Array per channel, samples in [-1, 1]. */
 export interface DecodedAudio {
@@ -139,33 +140,9 @@ export function floatToPcm16(samples: Float32Array): Uint8Array {
   return pcm;
 }
 
-/** s16le PCM bytes (mono) wrapped in a 44-byte WAV header. */
-export function pcm16ToWav(pcm: Uint8Array, sampleRate: number): Uint8Array {
-  const wav = new Uint8Array(44 + pcm.length);
-  const view = new DataView(wav.buffer);
-  const writeId = (offset: number, id: string) => {
-    for (let index = 0; index < 4; index++) view.setUint8(offset + index, id.charCodeAt(index));
-  };
-  writeId(0, 'RIFF');
-  view.setUint32(4, 36 + pcm.length, true);
-  writeId(8, 'WAVE');
-  writeId(12, 'fmt ');
-  view.setUint32(16, 16, true);
-  view.setUint16(20, FORMAT_PCM, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, sampleRate, true);
-  view.setUint32(28, sampleRate * 2, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  writeId(36, 'data');
-  view.setUint32(40, pcm.length, true);
-  wav.set(pcm, 44);
-  return wav;
-}
-
 /** Mono float samples encoded as a s16le mono WAV file. */
 export function encodeMonoWav(samples: Float32Array, sampleRate: number): Uint8Array {
-  return pcm16ToWav(floatToPcm16(samples), sampleRate);
+  return wavFromPcm(floatToPcm16(samples), sampleRate);
 }
 
 /** Raw s16le mono PCM bytes as float samples. */
@@ -176,14 +153,4 @@ export function pcm16ToFloat(pcm: Uint8Array): Float32Array {
     samples[index] = view.getInt16(index * 2, true) / 32768;
   }
   return samples;
-}
-
-const SENTENCE_BOUNDARY = /(?<=[.!?…。！？])\s+|\n\s*\n|\n(?=\s*[-*•])/u;
-
-/** The sentences of `text` for speech synthesis, trimmed, none without a letter or digit. */
-export function splitSentences(text: string): string[] {
-  return text
-    .split(SENTENCE_BOUNDARY)
-    .map((sentence) => sentence.replace(/\s+/gu, ' ').trim())
-    .filter((sentence) => /[\p{L}\p{N}]/u.test(sentence));
 }

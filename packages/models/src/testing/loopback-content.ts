@@ -3,7 +3,7 @@
  * word vectors (texts sharing words get similar vectors), word-overlap relevance scores, and
  * tone audio whose length follows the text. Fast enough for benchmarks.
  */
-import { wavFromPcm } from '../remote/wav.js';
+import { wavFromPcm } from '../audio/wav-header.js';
 
 function words(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];

@@ -9,7 +9,7 @@ import type { LoopbackExchange, LoopbackHttp } from './loopback-http.js';
 import { jsonOf, sendBytes, sendJson, startLoopbackHttp } from './loopback-http.js';
 import { speechDurationMs, tonePcm, toneWavFor } from './loopback-content.js';
 import { openAiError } from './loopback-openai-embeddings.js';
-import { tryReadWavHeader } from '../remote/wav.js';
+import { tryReadWavHeader } from '../audio/wav-header.js';
 
 export interface LoopbackOpenAiAudioOptions {
   model?: string;

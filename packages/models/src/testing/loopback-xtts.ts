@@ -6,7 +6,7 @@
 import type { LoopbackExchange, LoopbackHttp } from './loopback-http.js';
 import { jsonOf, sendBytes, sendJson, startLoopbackHttp } from './loopback-http.js';
 import { speechDurationMs, tonePcm, toneWavFor } from './loopback-content.js';
-import { wavFromPcm } from '../remote/wav.js';
+import { wavFromPcm } from '../audio/wav-header.js';
 
 const SUPPORTED_LANGUAGES = ['en', 'es', 'fr', 'de', 'it', 'pt', 'pl', 'tr', 'ru', 'nl', 'cs'];
 const XTTS_SAMPLE_RATE = 24_000;

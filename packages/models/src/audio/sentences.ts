@@ -3,7 +3,8 @@
  * rest is still being synthesised. Over-long sentences are cut at a word boundary.
  */
 
-const SENTENCE_END = /(?<=[.!?…。！？;:])\s+|\n+/u;
+/** After sentence-ending punctuation, at a blank line, or before a list item. */
+const SENTENCE_END = /(?<=[.!?…。！？])\s+|\n\s*\n|\n(?=\s*[-*•])/u;
 
 function cutLong(sentence: string, maxChars: number): string[] {
   const parts: string[] = [];
@@ -18,11 +19,14 @@ function cutLong(sentence: string, maxChars: number): string[] {
   return parts;
 }
 
-/** The sentences of `text`, trimmed, none empty, none longer than `maxChars`. */
+/**
+ * The sentences of `text`, whitespace collapsed, none without a letter or digit, none longer
+ * than `maxChars`.
+ */
 export function splitSentences(text: string, maxChars = 400): string[] {
   return text
     .split(SENTENCE_END)
-    .map((sentence) => sentence.trim())
+    .map((sentence) => sentence.replace(/\s+/gu, ' ').trim())
     .filter((sentence) => /[\p{L}\p{N}]/u.test(sentence))
     .flatMap((sentence) => cutLong(sentence, maxChars));
 }
