@@ -1,7 +1,7 @@
 /**
  * The knowledge library and the pipelines behind it, from the platform's ports: the service the
- * gateway's API uses (uploads trigger `document-ingestion` over the bus) and the embedded
- * pipeline engine the pipeline bridge drives. Loaded on first use (see knowledge.ts): parsers,
+ * gateway's API uses (uploads trigger `document-ingestion` over the bus) and the definition of
+ * that pipeline, which the embedded pipeline engine runs. Loaded on first use (see knowledge.ts): parsers,
  * the pipeline runner and the SQL layer are not needed to start.
  */
 import type { Bus } from '@homelab-ai/bus';
@@ -14,13 +14,13 @@ import {
   type KnowledgeService,
 } from '@homelab-ai/knowledge';
 import type { Logger } from '@homelab-ai/observability';
+import type { PipelineDefinition } from '@homelab-ai/pipelines';
 import type { ModelServices } from './model-services.js';
-import { createEmbeddedPipelineEngine, type EmbeddedPipelineEngine } from './pipeline-engine.js';
 import type { Stores } from './stores.js';
 
 export interface KnowledgeParts {
   service: KnowledgeService;
-  engine: EmbeddedPipelineEngine;
+  ingestion: PipelineDefinition;
 }
 
 export function createKnowledgeParts(
@@ -63,12 +63,5 @@ export function createKnowledgeParts(
       chunkOverlapTokens: config.ingestion.chunkOverlapTokens,
     },
   });
-  const engine = createEmbeddedPipelineEngine({
-    openDb,
-    objects: stores.objects,
-    pipelines: [ingestion],
-    concurrency: config.pipelines.concurrency,
-    logger: parts.logger.child({ component: 'pipelines' }),
-  });
-  return { service, engine };
+  return { service, ingestion };
 }

@@ -7,26 +7,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bus } from '@homelab-ai/bus';
 import type { PlatformConfig } from '@homelab-ai/config';
-import type { PipelineEngine, PipelineRunEvent } from '@homelab-ai/handlers';
 import type { KnowledgeService } from '@homelab-ai/knowledge';
 import type { Logger } from '@homelab-ai/observability';
-import type { EmbeddedRunner } from '@homelab-ai/pipelines';
 import type { KnowledgeParts } from './knowledge-parts.js';
 import { localOwner } from './local-owner.js';
 import type { ModelServices } from './model-services.js';
+import { createEmbeddedPipelineEngine, type EmbeddedPipelineEngine } from './pipeline-engine.js';
 import type { Stores } from './stores.js';
-
-/** The pipelines this build defines (their definitions load with the engine). */
-const PIPELINES = ['document-ingestion'];
-
-export interface LazyPipelineEngine extends PipelineEngine {
-  runner(): Promise<EmbeddedRunner>;
-  close(): Promise<void>;
-}
 
 export interface Knowledge {
   service(): Promise<KnowledgeService>;
-  engine: LazyPipelineEngine;
+  engine: EmbeddedPipelineEngine;
   /** The owner of everything before accounts exist. */
   localOwner: () => Promise<string>;
 }
@@ -36,36 +27,22 @@ export function createKnowledge(
   parts: { bus: Bus; stores: Stores; models: ModelServices; logger: Logger },
 ): Knowledge {
   const owner = localOwner(() => parts.stores.db.open());
-  const listeners = new Set<(event: PipelineRunEvent) => void>();
   let loading: Promise<KnowledgeParts> | undefined;
-  const load = () => {
-    loading ??= import('./knowledge-parts.js').then(({ createKnowledgeParts }) => {
-      const loaded = createKnowledgeParts(config, parts, owner);
-      loaded.engine.onEvent((event) => {
-        for (const listener of listeners) listener(event);
-      });
-      return loaded;
-    });
-    return loading;
-  };
+  const load = () =>
+    (loading ??= import('./knowledge-parts.js').then(({ createKnowledgeParts }) =>
+      createKnowledgeParts(config, parts, owner),
+    ));
   return {
     service: async () => (await load()).service,
     localOwner: owner,
-    engine: {
-      engine: 'embedded',
-      pipelines: () => [...PIPELINES],
-      submit: async (pipeline, parameters, requestId) =>
-        (await load()).engine.submit(pipeline, parameters, requestId),
-      onEvent(listener) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-      runner: async () => (await load()).engine.runner(),
-      close: async () => {
-        const loaded = await loading?.catch(() => undefined);
-        await loaded?.engine.close();
-      },
-    },
+    engine: createEmbeddedPipelineEngine({
+      openDb: () => parts.stores.db.open(),
+      objects: parts.stores.objects,
+      pipelineNames: ['document-ingestion'],
+      loadPipelines: async () => [(await load()).ingestion],
+      concurrency: config.pipelines.concurrency,
+      logger: parts.logger.child({ component: 'pipelines' }),
+    }),
   };
 }
 

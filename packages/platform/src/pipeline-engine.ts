@@ -1,18 +1,14 @@
 /**
- * The embedded pipeline runner as the pipeline bridge's PipelineEngine: created on first use
- * (or at start when a database already exists, so that runs a crash interrupted are resumed),
- * its events mapped to the bus's status fields with step counts.
+ * The embedded pipeline runner as the pipeline bridge's PipelineEngine: the runner and the
+ * pipeline definitions load on first use (or at start when a database already exists, so that
+ * runs a crash interrupted are resumed), its events mapped to the bus's status fields with step
+ * counts.
  */
 import type { PipelineEngine, PipelineRunEvent } from '@homelab-ai/handlers';
 import type { MetadataDb } from '@homelab-ai/metadata-db';
 import type { ObjectStore } from '@homelab-ai/object-store';
 import type { Logger } from '@homelab-ai/observability';
-import {
-  createEmbeddedRunner,
-  type EmbeddedRunner,
-  type PipelineDefinition,
-  type PipelineEvent,
-} from '@homelab-ai/pipelines';
+import type { EmbeddedRunner, PipelineDefinition, PipelineEvent } from '@homelab-ai/pipelines';
 
 export interface EmbeddedPipelineEngine extends PipelineEngine {
   runner(): Promise<EmbeddedRunner>;
@@ -22,15 +18,16 @@ export interface EmbeddedPipelineEngine extends PipelineEngine {
 export function createEmbeddedPipelineEngine(settings: {
   openDb: () => Promise<MetadataDb>;
   objects: ObjectStore;
-  pipelines: readonly PipelineDefinition[];
+  /** The pipelines this build defines, by name; their definitions load with the runner. */
+  pipelineNames: readonly string[];
+  loadPipelines: () => Promise<readonly PipelineDefinition[]>;
   concurrency: number;
   logger: Logger;
 }): EmbeddedPipelineEngine {
   const listeners = new Set<(event: PipelineRunEvent) => void>();
   const stepsDone = new Map<string, number>();
-  const totals = new Map(
-    settings.pipelines.map((pipeline) => [pipeline.name, pipeline.steps.length]),
-  );
+  /** Steps per pipeline, known once the definitions have loaded. */
+  const totals = new Map<string, number>();
   const toRunEvent = (event: PipelineEvent): PipelineRunEvent => {
     if (event.step?.status === 'succeeded') {
       stepsDone.set(event.runId, (stepsDone.get(event.runId) ?? 0) + 1);
@@ -56,11 +53,16 @@ export function createEmbeddedPipelineEngine(settings: {
   let opening: Promise<EmbeddedRunner> | undefined;
   const runner = () => {
     opening ??= (async () => {
-      const db = await settings.openDb();
+      const [db, pipelines, { createEmbeddedRunner }] = await Promise.all([
+        settings.openDb(),
+        settings.loadPipelines(),
+        import('@homelab-ai/pipelines'),
+      ]);
+      for (const pipeline of pipelines) totals.set(pipeline.name, pipeline.steps.length);
       const created = createEmbeddedRunner({
         db,
         objects: settings.objects,
-        pipelines: settings.pipelines,
+        pipelines,
         concurrency: settings.concurrency,
         onEvent: (event) => {
           const mapped = toRunEvent(event);
@@ -76,7 +78,7 @@ export function createEmbeddedPipelineEngine(settings: {
   };
   return {
     engine: 'embedded',
-    pipelines: () => settings.pipelines.map((pipeline) => pipeline.name),
+    pipelines: () => [...settings.pipelineNames],
     runner,
     async submit(pipeline, parameters, requestId) {
       return (await runner()).start(pipeline, parameters, { requestId });

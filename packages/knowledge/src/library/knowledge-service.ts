@@ -11,11 +11,13 @@ import {
   findCollectionByName,
   getOwnedDocument,
   listCollectionDocuments,
+  pendingDocuments,
   listCollectionSummaries,
   type Collection,
   type CollectionSummary,
   type Document,
 } from '@homelab-ai/metadata-db';
+import { createUnconfiguredEmbedder } from '@homelab-ai/models';
 import { createHybridRetriever, type RetrieveResult } from '../retrieval/hybrid-retriever.js';
 import { checkCollectionName } from './collection-name.js';
 import { createUserCollection, ensureUserCollection } from './collections.js';
@@ -173,7 +175,7 @@ export function createKnowledgeService(options: KnowledgeServiceOptions) {
       const vectors = await options.openVectors();
       const retriever = createHybridRetriever({
         vectors,
-        embedder: sameSpace ? options.embedder : noEmbedder,
+        embedder: sameSpace ? options.embedder : createUnconfiguredEmbedder(),
         reranker: options.reranker,
       });
       const result = await retriever.retrieve({
@@ -190,15 +192,10 @@ export function createKnowledgeService(options: KnowledgeServiceOptions) {
         );
       }
       const { db } = await options.openDb();
-      const pending = (await listCollectionDocuments(db, collection.id)).filter(
-        (document) => document.status === 'queued' || document.status === 'indexing',
-      );
-      if (pending.length > 0) {
+      const pending = await pendingDocuments(db, collection.id);
+      if (pending.count > 0) {
         notices.push(
-          `${pending.length} document(s) in "${collection.name}" are still being indexed (${pending
-            .slice(0, 3)
-            .map((document) => document.filename)
-            .join(', ')}); answers may miss them`,
+          `${pending.count} document(s) in "${collection.name}" are still being indexed (${pending.filenames.join(', ')}); answers may miss them`,
         );
       }
       return { ...result, notices, collection: collection.name };
@@ -218,12 +215,3 @@ function safeFilename(name: string): string {
 }
 
 export type KnowledgeService = ReturnType<typeof createKnowledgeService>;
-
-const noEmbedder = {
-  adapter: 'none',
-  modelName: 'none',
-  dimensions: undefined,
-  embed: () => Promise.reject(new PlatformError('model_not_configured', 'no embedder')),
-  health: () => Promise.resolve({ healthy: false, detail: 'none' }),
-  close: () => Promise.resolve(),
-};

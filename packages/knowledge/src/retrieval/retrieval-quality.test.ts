@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   createLlamaCppEmbedder,
+  createUnconfiguredEmbedder,
   createUnconfiguredReranker,
   type Embedder,
 } from '@homelab-ai/models';
@@ -112,14 +113,7 @@ describe('hybrid retrieval on the labelled set, tiny GGUF embedder', () => {
   it('runs lexical-only without an embedder, and says so', async () => {
     const retriever = createHybridRetriever({
       vectors,
-      embedder: {
-        adapter: 'none',
-        modelName: 'none',
-        dimensions: undefined,
-        embed: () => Promise.reject(new Error('unused')),
-        health: () => Promise.resolve({ healthy: false, detail: '' }),
-        close: () => Promise.resolve(),
-      },
+      embedder: createUnconfiguredEmbedder(),
       reranker: createUnconfiguredReranker(),
     });
     const result = await retriever.retrieve({
