@@ -13,8 +13,6 @@ export interface IngestionSettings {
   /** Chunking. */
   chunkTokens: number;
   chunkOverlapTokens: number;
-  /** Texts per embedding request. */
-  embedBatchSize: number;
 }
 
 export const DEFAULT_INGESTION_SETTINGS: IngestionSettings = {
@@ -25,5 +23,4 @@ export const DEFAULT_INGESTION_SETTINGS: IngestionSettings = {
   maxSourceFiles: 1_000,
   chunkTokens: 256,
   chunkOverlapTokens: 32,
-  embedBatchSize: 64,
 };

@@ -102,20 +102,6 @@ export async function listCollectionDocuments(
     .execute();
 }
 
-/** Documents of a collection with this content hash (re-uploads of the same file). */
-export async function findDocumentsBySha256(
-  db: Kysely<Database>,
-  collectionId: string,
-  sha256: string,
-): Promise<Document[]> {
-  return db
-    .selectFrom('documents')
-    .selectAll()
-    .where('collection_id', '=', collectionId)
-    .where('sha256', '=', sha256)
-    .execute();
-}
-
 /** Deletes a document row and, by cascade, its chunks. */
 export async function deleteDocumentRow(db: Kysely<Database>, documentId: string): Promise<void> {
   try {
