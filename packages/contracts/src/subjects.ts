@@ -26,6 +26,8 @@ export const subjects = {
   chatStream: (requestId: string) => `ai.chat.response.stream.${token('request_id', requestId)}`,
   chatResponse: (requestId: string) => `ai.chat.response.${token('request_id', requestId)}`,
   chatLogin: (userId: string) => `ai.chat.user.${token('user_id', userId)}.login`,
+  /** Core (not persisted) subject: any handler replica running the turn stops it. */
+  chatCancel: (requestId: string) => `ai.chat.cancel.${token('request_id', requestId)}`,
   greetingRequest: (userId: string) => `ai.chat.user.${token('user_id', userId)}.greeting.request`,
   greetingResponse: (userId: string) =>
     `ai.chat.user.${token('user_id', userId)}.greeting.response`,
@@ -46,6 +48,7 @@ export const subjects = {
 export const subjectPatterns = {
   chatMessages: 'ai.chat.user.*.message',
   chatLogins: 'ai.chat.user.*.login',
+  chatCancels: 'ai.chat.cancel.*',
   greetingRequests: 'ai.chat.user.*.greeting.request',
   chatStreams: 'ai.chat.response.stream.>',
   voiceRequests: ['ai.voice.request', 'ai.voice.user.*.request'],

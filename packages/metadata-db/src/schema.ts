@@ -37,6 +37,11 @@ export interface MessageSource {
   filename?: string;
   score?: number;
   text?: string;
+  /** How the source is cited: file name (and page). */
+  source?: string;
+  collection?: string;
+  page?: number;
+  heading?: string;
 }
 
 export interface SchemaMigrationsTable {
@@ -52,6 +57,27 @@ export interface UsersTable {
   password_hash: string | null;
   role: ColumnType<UserRole, UserRole | undefined, UserRole>;
   created_at: CreatedAt;
+  disabled: Generated<boolean>;
+  last_login_at: OptionalTimestamp;
+}
+
+/** An external identity (OIDC provider + subject, or a trusted proxy's user) of a user. */
+export interface UserIdentitiesTable {
+  provider: string;
+  subject: string;
+  user_id: string;
+  email: string | null;
+  created_at: CreatedAt;
+}
+
+/** A browser session: the cookie carries a random token, the row its sha256. */
+export interface WebSessionsTable {
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  last_seen_at: CreatedAt;
+  expires_at: Date;
 }
 
 export interface ApiTokensTable {
@@ -74,6 +100,7 @@ export interface CompanionsTable {
   voice: string | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
+  is_default: Generated<boolean>;
 }
 
 export interface ChatSessionsTable {
@@ -83,6 +110,8 @@ export interface ChatSessionsTable {
   title: Generated<string>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
+  /** The session id a bus client chose, when it is not one of ours; unique per owner. */
+  external_id: string | null;
 }
 
 export interface MessagesTable {
@@ -197,6 +226,8 @@ export interface TrackingMetricsTable {
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   users: UsersTable;
+  user_identities: UserIdentitiesTable;
+  web_sessions: WebSessionsTable;
   api_tokens: ApiTokensTable;
   companions: CompanionsTable;
   chat_sessions: ChatSessionsTable;
@@ -215,6 +246,10 @@ export interface Database {
 
 export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
+export type ApiToken = Selectable<ApiTokensTable>;
+export type UserIdentity = Selectable<UserIdentitiesTable>;
+export type WebSession = Selectable<WebSessionsTable>;
+export type Companion = Selectable<CompanionsTable>;
 export type ChatSession = Selectable<ChatSessionsTable>;
 export type Message = Selectable<MessagesTable>;
 export type NewMessage = Insertable<MessagesTable>;

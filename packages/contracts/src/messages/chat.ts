@@ -18,6 +18,13 @@ export const chatRequestSchema = z.object({
   system_prompt: optional(z.string().max(20_000)),
   enable_tts: withDefault(z.boolean(), false),
   response_subject: optional(replySubject),
+  // Extensions of the original contract; clients that do not know them leave them out.
+  /** A companion of the user: its persona, default collection and voice apply. */
+  companion_id: optional(subjectToken),
+  /** Which chat model answers, when the LLM server offers several (default: the configured one). */
+  model: optional(z.string().min(1).max(200)),
+  /** Answer the session's last question again: the previous answer is replaced, not kept. */
+  regenerate: withDefault(z.boolean(), false),
 });
 export type ChatRequest = z.output<typeof chatRequestSchema>;
 /** What a client may send (optional fields may be omitted or null). */
@@ -37,6 +44,11 @@ export const ragSourceSchema = z.object({
   text: z.string(),
   score: z.number(),
   source: z.string(),
+  // Extensions for citations; optional so that original producers stay valid.
+  document_id: z.string().optional(),
+  collection: z.string().optional(),
+  page: z.number().int().optional(),
+  heading: z.string().optional(),
 });
 export type RagSource = z.output<typeof ragSourceSchema>;
 
