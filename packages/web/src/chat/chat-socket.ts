@@ -1,15 +1,15 @@
 /**
- * The browser's chat socket, bridged to the bus: a message from the page becomes a chat
- * request on `ai.chat.user.{user_id}.message`; the handler's stream and final response come
- * back as HTML fragments. Any gateway replica can serve any socket: all state is on the bus.
+ * The browser's chat socket, bridged to the bus: a `send` frame becomes a chat request on
+ * `ai.chat.user.{user_id}.message`; the handler's stream and final response come back as JSON
+ * frames. Any gateway replica can serve any socket: all state is on the bus and in the DB.
+ * The socket acts for the signed-in user only: sessions and companions are checked to be theirs.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import {
-  MAX_CHAT_MESSAGE_CHARS,
   chatResponseSchema,
   chatStreamEventSchema,
   decodeMessage,
-  decodeWith,
   encodeMessage,
   subjects,
   toPlatformError,
@@ -18,21 +18,18 @@ import {
 } from '@homelab-ai/contracts';
 import type { Bus, BusMessage, Subscription } from '@homelab-ai/bus';
 import { injectTraceContext, type Logger } from '@homelab-ai/observability';
+import type { MetadataDb } from '@homelab-ai/metadata-db';
 import type { WebSocket } from 'ws';
-import { z } from 'zod';
-import { chatFragments } from './chat-fragments.js';
-
-/** What the page's form sends (htmx ws-send adds a HEADERS object). */
-const socketMessageSchema = z.object({
-  message: z.string().trim().min(1, 'type a message first').max(MAX_CHAT_MESSAGE_CHARS),
-});
+import type { AppUser } from '../app/app-deps.js';
+import { socketFrameSchema, type ServerFrame, type TurnFrame } from './chat-socket-protocol.js';
+import { prepareTurn } from './turn-preparation.js';
 
 export interface ChatSocketSettings {
   bus: Bus;
   logger: Logger;
-  /** Until accounts exist (the Chat issue), the browser is the single local user. */
-  userId: string;
-  username: string;
+  /** Who the upgrade request's cookie or bearer token signs in; undefined closes the socket. */
+  authenticate(headers: Headers): Promise<AppUser | undefined>;
+  openDb(): Promise<MetadataDb>;
   /** How long a turn may take before the page gives up waiting. */
   turnTimeoutMs?: number;
 }
@@ -42,13 +39,35 @@ interface Turn {
   timer: NodeJS.Timeout;
 }
 
+/** Close codes the page understands (4000–4999 are the application's). */
+export const SOCKET_CLOSE = { unauthorized: 4401, forbiddenOrigin: 4403 } as const;
+
+export function headersOf(request: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (typeof value === 'string') headers.set(name, value);
+    else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+  }
+  return headers;
+}
+
+/** A cross-site page must not open a socket with the user's cookie. */
+function sameOrigin(request: IncomingMessage): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return true; // not a browser: scripts authenticate with a bearer token
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 export function createChatSocketHandler(settings: ChatSocketSettings) {
   const { bus, logger } = settings;
-  return (socket: WebSocket): void => {
-    const sessionId = randomUUID();
+  return (socket: WebSocket, request: IncomingMessage): void => {
     const turns = new Map<string, Turn>();
-    const send = (html: string) => {
-      if (socket.readyState === socket.OPEN) socket.send(html);
+    const send = (frame: ServerFrame) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
     };
     const endTurn = (requestId: string) => {
       const turn = turns.get(requestId);
@@ -57,21 +76,52 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
       clearTimeout(turn.timer);
       for (const subscription of turn.subscriptions) void subscription.unsubscribe();
     };
+    if (!sameOrigin(request)) {
+      socket.close(SOCKET_CLOSE.forbiddenOrigin, 'cross-origin socket refused');
+      return;
+    }
+    const signedIn = settings.authenticate(headersOf(request)).catch((error: unknown) => {
+      logger.warn({ err: error }, 'chat socket authentication failed');
+      return undefined;
+    });
+    void signedIn.then((user) => {
+      if (!user) socket.close(SOCKET_CLOSE.unauthorized, 'sign in first');
+    });
 
-    const startTurn = async (message: string) => {
+    const startTurn = async (user: AppUser, frame: TurnFrame) => {
+      const { db } = await settings.openDb();
+      const prepared = await prepareTurn(db, user, frame);
+      if (prepared.createdSession) {
+        send({ type: 'session', session_id: prepared.sessionId, title: prepared.title });
+      }
       const requestId = randomUUID();
       const onStream = (busMessage: BusMessage) => {
-        const event = decodeWith(chatStreamEventSchema, busMessage.data, 'chat stream event');
-        if (event.type === 'chunk') send(chatFragments.chunk(requestId, event.content));
+        const event = chatStreamEventSchema.safeParse(decodeOrUndefined(busMessage.data));
+        if (!event.success) return;
+        if (event.data.type === 'chunk') {
+          send({ type: 'chunk', request_id: requestId, content: event.data.content });
+        } else if (event.data.type === 'error' && !event.data.done) {
+          send({ type: 'restart', request_id: requestId, message: event.data.content });
+        }
       };
       const onResponse = (busMessage: BusMessage) => {
         endTurn(requestId);
         const reply = decodeOrUndefined(busMessage.data);
         const parsed = chatResponseSchema.safeParse(reply);
-        if (parsed.success && parsed.data.success) send(chatFragments.finished(requestId));
-        else if (parsed.success)
-          send(chatFragments.failed(requestId, parsed.data.error ?? 'the turn failed'));
-        else send(chatFragments.failed(requestId, errorReplyText(reply)));
+        if (parsed.success) {
+          const { success, response, rag_sources, error, error_type } = parsed.data;
+          send({
+            type: 'done',
+            request_id: requestId,
+            success,
+            response,
+            sources: rag_sources,
+            ...(error === undefined ? {} : { error }),
+            ...(error_type === undefined ? {} : { error_type }),
+          });
+        } else {
+          send(failedFrame(requestId, errorReplyText(reply)));
+        }
       };
       const turn: Turn = {
         subscriptions: [],
@@ -79,7 +129,7 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
           () => {
             endTurn(requestId);
             send(
-              chatFragments.failed(
+              failedFrame(
                 requestId,
                 'No answer in time. Is a chat handler running? (see /healthz)',
               ),
@@ -89,50 +139,86 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
         ),
       };
       turns.set(requestId, turn);
-      send(chatFragments.turnStarted(requestId, message));
+      send({
+        type: 'started',
+        request_id: requestId,
+        message: prepared.message,
+        regenerate: frame.type === 'regenerate',
+      });
       turn.subscriptions.push(
         await bus.subscribe(subjects.chatStream(requestId), onStream),
         await bus.subscribe(subjects.chatResponse(requestId), onResponse),
       );
-      const request: ChatRequestInput = {
+      const chatRequest: ChatRequestInput = {
         request_id: requestId,
-        user_id: settings.userId,
-        username: settings.username,
-        message,
-        session_id: sessionId,
+        user_id: user.userId,
+        username: user.displayName,
+        message: prepared.message,
+        session_id: prepared.sessionId,
         enable_streaming: true,
+        enable_rag: frame.collection !== undefined,
+        regenerate: frame.type === 'regenerate',
+        ...(frame.collection === undefined ? {} : { collection: frame.collection }),
+        ...(prepared.companionId === undefined ? {} : { companion_id: prepared.companionId }),
+        ...(frame.model === undefined ? {} : { model: frame.model }),
       };
       try {
-        await bus.publish(subjects.chatMessage(settings.userId), encodeMessage(request), {
+        await bus.publish(subjects.chatMessage(user.userId), encodeMessage(chatRequest), {
           persist: true,
           headers: injectTraceContext({}),
         });
       } catch (error) {
         endTurn(requestId);
-        send(chatFragments.failed(requestId, `Could not send: ${toPlatformError(error).message}`));
+        send(failedFrame(requestId, `Could not send: ${toPlatformError(error).message}`));
       }
     };
 
+    const stopTurn = async (requestId: string) => {
+      if (!turns.has(requestId)) return; // only this socket's own turns
+      await bus.publish(subjects.chatCancel(requestId), encodeMessage({ request_id: requestId }));
+    };
+
     socket.on('message', (raw: Buffer) => {
-      let parsed: z.infer<typeof socketMessageSchema>;
-      try {
-        const result = socketMessageSchema.safeParse(JSON.parse(raw.toString('utf8')));
-        if (!result.success) {
-          send(chatFragments.notice(result.error.issues[0]?.message ?? 'invalid message'));
+      void (async () => {
+        const user = await signedIn;
+        if (!user) return;
+        let json: unknown;
+        try {
+          json = JSON.parse(raw.toString('utf8'));
+        } catch {
+          send({ type: 'notice', message: 'the socket expects JSON' });
           return;
         }
-        parsed = result.data;
-      } catch {
-        send(chatFragments.notice('the socket expects JSON'));
-        return;
-      }
-      startTurn(parsed.message).catch((error: unknown) =>
-        logger.error({ err: error }, 'chat turn could not start'),
-      );
+        const parsed = socketFrameSchema.safeParse(json);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          send({ type: 'notice', message: issue?.message ?? 'invalid message' });
+          return;
+        }
+        const frame = parsed.data;
+        try {
+          if (frame.type === 'stop') await stopTurn(frame.request_id);
+          else await startTurn(user, frame);
+        } catch (error) {
+          send({ type: 'notice', message: toPlatformError(error).message });
+          logger.debug({ err: error }, 'chat turn could not start');
+        }
+      })();
     });
     socket.on('close', () => {
       for (const requestId of [...turns.keys()]) endTurn(requestId);
     });
+  };
+}
+
+function failedFrame(requestId: string, message: string): ServerFrame {
+  return {
+    type: 'done',
+    request_id: requestId,
+    success: false,
+    response: '',
+    sources: [],
+    error: message,
   };
 }
 

@@ -1,20 +1,36 @@
 /** Serves the browser assets: our CSS/JS and htmx from its npm package, cached in memory. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Hono } from 'hono';
 
 const require = createRequire(import.meta.url);
 const publicDir = new URL('../../public/', import.meta.url);
+const javascript = 'text/javascript; charset=utf-8';
+const stylesheet = 'text/css; charset=utf-8';
 
 const ASSETS: Record<string, { path: string | URL; type: string }> = {
-  'app.css': { path: new URL('app.css', publicDir), type: 'text/css; charset=utf-8' },
-  'chat.js': { path: new URL('chat.js', publicDir), type: 'text/javascript; charset=utf-8' },
+  'app.css': { path: new URL('app.css', publicDir), type: stylesheet },
+  'app.js': { path: new URL('app.js', publicDir), type: javascript },
+  'marked.js': {
+    path: join(dirname(require.resolve('marked')), 'marked.umd.js'),
+    type: javascript,
+  },
+  'purify.js': { path: require.resolve('dompurify/dist/purify.min.js'), type: javascript },
+  'highlight.js': {
+    path: require.resolve('@highlightjs/cdn-assets/highlight.min.js'),
+    type: javascript,
+  },
+  'code-light.css': {
+    path: require.resolve('@highlightjs/cdn-assets/styles/github.min.css'),
+    type: stylesheet,
+  },
+  'code-dark.css': {
+    path: require.resolve('@highlightjs/cdn-assets/styles/github-dark.min.css'),
+    type: stylesheet,
+  },
   'htmx.min.js': {
     path: require.resolve('htmx.org/dist/htmx.min.js'),
-    type: 'text/javascript; charset=utf-8',
-  },
-  'htmx-ws.js': {
-    path: require.resolve('htmx-ext-ws/dist/ws.js'),
     type: 'text/javascript; charset=utf-8',
   },
 };

@@ -1,0 +1,6 @@
+/** Whether a string is a uuid: anything else cannot name a row, so it is "not found". */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
