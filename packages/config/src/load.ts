@@ -6,6 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PlatformError } from '@homelab-ai/contracts';
 import { VARIABLES, VARIABLE_NAMES, type VariableName } from './variables.js';
+import { authConfigFrom, type AuthConfig } from './auth-config.js';
+
+export type { AuthConfig, OidcProviderConfig } from './auth-config.js';
+export { isLoopbackHost } from './auth-config.js';
 
 export interface PlatformConfig {
   http: { host: string; port: number };
@@ -54,6 +58,8 @@ export interface PlatformConfig {
   pipelines: { concurrency: number };
   chat: { concurrency: number };
   shutdownGraceMs: number;
+  /** Sign-in: mode, first-start admin, sessions, trusted proxies, OIDC providers. */
+  auth: AuthConfig;
   /** Where each value came from, for `homelab-ai up` to report. */
   sources: Record<VariableName, 'default' | 'file' | 'env'>;
 }
@@ -159,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       if (values[name] === undefined) problems.push(`${name}: required when S3_ENDPOINT is set`);
     }
   }
+  const auth = authConfigFrom((name) => values[name], problems);
   if (problems.length > 0) {
     throw new PlatformError('invalid_config', `Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
@@ -259,6 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     pipelines: { concurrency: get('PIPELINE_CONCURRENCY') },
     chat: { concurrency: get('CHAT_CONCURRENCY') },
     shutdownGraceMs: get('SHUTDOWN_GRACE_MS'),
+    auth,
     sources,
   };
 }

@@ -291,8 +291,8 @@ export const VARIABLES = {
   },
   CHAT_CONCURRENCY: {
     schema: positiveInt.max(1024),
-    fallback: '8',
-    help: 'Chat turns one handler runs at once.',
+    fallback: '64',
+    help: 'Chat turns one handler runs at once (turns mostly wait on the LLM server).',
   },
   BUS_ACK_WAIT_MS: {
     schema: positiveInt.min(100),
@@ -308,6 +308,77 @@ export const VARIABLES = {
     schema: z.coerce.number().int().min(0),
     fallback: '20000',
     help: 'On SIGTERM, how long turns in flight may finish.',
+  },
+  HOMELAB_AUTH_MODE: {
+    schema: z.enum(['local', 'trusted-header', 'none'], {
+      error: 'must be local, trusted-header or none',
+    }),
+    fallback: 'local',
+    help: 'How people sign in: local (accounts with passwords and OIDC), trusted-header (an authenticating proxy names the user) or none (single user, everything as the admin; only when HOST is loopback).',
+  },
+  HOMELAB_ADMIN_EMAIL: {
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address'),
+    fallback: 'admin@homelab.local',
+    help: 'Email of the admin created at first start (when there is no admin).',
+  },
+  HOMELAB_ADMIN_PASSWORD: {
+    schema: z.string().min(8, 'must be at least 8 characters').max(1024),
+    fallback: undefined,
+    help: 'Password of the admin created at first start. Unset: a generated password is printed once.',
+  },
+  HOMELAB_BOOTSTRAP_TOKEN: {
+    schema: z.string().trim().min(20, 'must be at least 20 characters').max(512),
+    fallback: undefined,
+    help: 'An API token stored for the admin at first start, for scripts that set the platform up.',
+  },
+  HOMELAB_SESSION_TTL_HOURS: {
+    schema: positiveInt.max(8760),
+    fallback: '168',
+    help: 'A browser session ends after this many hours without use.',
+  },
+  HOMELAB_SECURE_COOKIES: {
+    schema: z.enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' }),
+    fallback: 'auto',
+    help: 'Mark cookies Secure: auto does so when HOMELAB_PUBLIC_URL or the request is https.',
+  },
+  HOMELAB_TRUSTED_HEADER_EMAIL: {
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]+(\s*,\s*[A-Za-z0-9-]+)*$/, 'must be header names, comma-separated'),
+    fallback: 'X-Auth-Request-Email,X-Forwarded-Email',
+    help: 'trusted-header mode: headers carrying the signed-in email (the first present wins).',
+  },
+  HOMELAB_TRUSTED_HEADER_NAME: {
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]+(\s*,\s*[A-Za-z0-9-]+)*$/, 'must be header names, comma-separated'),
+    fallback: 'X-Auth-Request-Preferred-Username,X-Forwarded-Preferred-Username',
+    help: 'trusted-header mode: headers carrying the display name (the first present wins).',
+  },
+  HOMELAB_TRUSTED_PROXIES: {
+    schema: z.string().trim().min(1),
+    fallback: undefined,
+    help: 'Comma-separated addresses or CIDRs (10.0.0.0/8, ::1) allowed to send the trusted headers and X-Forwarded-For; required in trusted-header mode.',
+  },
+  HOMELAB_OIDC_PROVIDERS: {
+    schema: z.string().trim().min(1),
+    fallback: undefined,
+    help: 'OIDC sign-in: a JSON array [{"id","name","issuer","client_id","client_secret","scopes"}], one login button each.',
+  },
+  HOMELAB_PUBLIC_URL: {
+    schema: url(['http:', 'https:']),
+    fallback: undefined,
+    help: 'The URL people open (https://ai.example.org): OIDC redirect URIs and same-origin checks use it. Unset: taken from each request.',
+  },
+  HOMELAB_SIGNUP: {
+    schema: z.enum(['closed', 'open'], { error: 'must be closed or open' }),
+    fallback: 'closed',
+    help: 'open: anyone may create an account (and unknown OIDC users are created); closed: only admins create accounts.',
   },
 } as const satisfies Record<
   string,

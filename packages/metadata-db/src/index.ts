@@ -21,3 +21,7 @@ export { inTransaction } from './repository/transaction.js';
 export { toDatabaseError } from './database-errors.js';
 export * from './repository/library.js';
 export * from './repository/pipelines.js';
+export * from './repository/companions.js';
+export * from './repository/conversations.js';
+export { isUuid } from './repository/ids.js';
+export * from './repository/accounts.js';

@@ -1,5 +1,8 @@
-/** Chat history: sessions and their messages, written idempotently per bus request. */
-import type { Kysely } from 'kysely';
+/**
+ * Chat history: sessions and their messages, written idempotently per bus request; and the
+ * look-ups the chat handler makes for a bus turn (its owner, its session, a stored answer).
+ */
+import { sql, type Kysely } from 'kysely';
 import { PlatformError } from '@homelab-ai/contracts';
 import { FOREIGN_KEY_VIOLATION, sqlState, toDatabaseError } from '../database-errors.js';
 import {
@@ -9,8 +12,11 @@ import {
   type Message,
   type MessageRole,
   type MessageSource,
+  type User,
 } from '../schema.js';
+import { isUuid } from './ids.js';
 import { inTransaction } from './transaction.js';
+import { createUser, findUserByEmail } from './users.js';
 
 export interface CreateChatSessionInput {
   ownerId: string;
@@ -110,4 +116,189 @@ export async function listSessionMessages(
     .orderBy('created_at')
     .orderBy('id')
     .execute();
+}
+
+/** The email of the account a bus client's own user id maps to. */
+export function busUserEmail(busUserId: string): string {
+  return `${busUserId.replace(/@/g, '_at_')}@bus.local`;
+}
+
+/** The user a bus `user_id` names: one of ours by uuid, else the `…@bus.local` account. */
+export async function findBusUser(
+  db: Kysely<Database>,
+  busUserId: string,
+): Promise<User | undefined> {
+  if (isUuid(busUserId)) {
+    const user = await db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', busUserId)
+      .executeTakeFirst();
+    if (user) return user;
+  }
+  return findUserByEmail(db, busUserEmail(busUserId));
+}
+
+/** Like `findBusUser`, creating the `…@bus.local` account on first use. */
+export async function findOrCreateBusUser(
+  db: Kysely<Database>,
+  busUserId: string,
+  displayName: string,
+): Promise<User> {
+  const existing = await findBusUser(db, busUserId);
+  if (existing) return existing;
+  try {
+    return await createUser(db, { email: busUserEmail(busUserId), displayName });
+  } catch (error) {
+    // Another replica created it at the same moment.
+    const created = await findBusUser(db, busUserId);
+    if (created) return created;
+    throw error;
+  }
+}
+
+/** One of the owner's sessions by uuid, or undefined. */
+export async function findOwnedChatSession(
+  db: Kysely<Database>,
+  ownerId: string,
+  sessionId: string,
+): Promise<ChatSession | undefined> {
+  if (!isUuid(sessionId)) return undefined;
+  return db
+    .selectFrom('chat_sessions')
+    .selectAll()
+    .where('id', '=', sessionId)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
+}
+
+export interface ExternalSessionInput {
+  ownerId: string;
+  /** The session id a bus client chose. */
+  externalId: string;
+  companionId?: string | null;
+}
+
+/** The owner's session with this client-chosen id, started on first use. */
+export async function findOrCreateExternalChatSession(
+  db: Kysely<Database>,
+  input: ExternalSessionInput,
+): Promise<ChatSession> {
+  const find = () =>
+    db
+      .selectFrom('chat_sessions')
+      .selectAll()
+      .where('owner_id', '=', input.ownerId)
+      .where('external_id', '=', input.externalId)
+      .executeTakeFirst();
+  const existing = await find();
+  if (existing) return existing;
+  try {
+    await db
+      .insertInto('chat_sessions')
+      .values({
+        owner_id: input.ownerId,
+        external_id: input.externalId,
+        companion_id: input.companionId ?? null,
+      })
+      .onConflict((conflict) =>
+        conflict
+          .columns(['owner_id', 'external_id'])
+          .where('external_id', 'is not', null)
+          .doNothing(),
+      )
+      .execute();
+  } catch (error) {
+    throw toDatabaseError(error, `starting chat session "${input.externalId}"`);
+  }
+  const created = await find();
+  if (!created) throw new PlatformError('internal', `chat session "${input.externalId}" vanished`);
+  return created;
+}
+
+/** Names a session after its first message, unless it has a title already. */
+export async function titleUntitledChatSession(
+  db: Kysely<Database>,
+  sessionId: string,
+  title: string,
+): Promise<void> {
+  await db
+    .updateTable('chat_sessions')
+    .set({ title })
+    .where('id', '=', sessionId)
+    .where('title', '=', '')
+    .execute();
+}
+
+/** The session's message stored for a bus request id, if any. */
+export async function findSessionMessageByRequestId(
+  db: Kysely<Database>,
+  sessionId: string,
+  requestId: string,
+): Promise<Message | undefined> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .where('request_id', '=', requestId)
+    .executeTakeFirst();
+}
+
+/** The newest `limit` messages of a session, oldest first. */
+export async function recentSessionMessages(
+  db: Kysely<Database>,
+  sessionId: string,
+  limit: number,
+): Promise<Message[]> {
+  const newest = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return newest.reverse();
+}
+
+/** Deletes the answers after the session's last question (before it is answered again). */
+export async function deleteAnswersAfterLastQuestion(
+  db: Kysely<Database>,
+  sessionId: string,
+): Promise<number> {
+  // Compared in SQL: a JS Date would cut the microseconds off the question's timestamp.
+  const query = db
+    .deleteFrom('messages')
+    .where('session_id', '=', sessionId)
+    .where('role', '=', 'assistant')
+    .where(
+      sql<boolean>`created_at > coalesce((select max(created_at) from messages where session_id = ${sessionId} and role = 'user'), '-infinity'::timestamptz)`,
+    );
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Notes a user's login time. */
+export async function recordUserLogin(db: Kysely<Database>, userId: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ last_login_at: new Date() })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/** The title of the owner's most recently active session that has one. */
+export async function latestChatSessionTitle(
+  db: Kysely<Database>,
+  ownerId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('chat_sessions')
+    .select('title')
+    .where('owner_id', '=', ownerId)
+    .where('title', '!=', '')
+    .orderBy('updated_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.title;
 }
