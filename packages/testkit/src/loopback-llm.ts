@@ -22,6 +22,7 @@ export interface LoopbackLlm {
   options: LoopbackLlmOptions;
   /** Completion requests received, newest last. */
   requests: {
+    model?: string;
     messages: { role: string; content: string }[];
     stream: boolean;
     max_tokens?: number;

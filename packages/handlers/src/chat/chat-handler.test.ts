@@ -176,10 +176,11 @@ describe('chat handler without a model, or with a failing one', () => {
       await bus.publish(subjects.chatMessage('alice'), encodeMessage(request), { persist: true });
       const final = await turn.final();
       assert.equal(final.success, false);
-      assert.equal(final.response, '');
       assert.equal(final.error_type, 'model_not_configured');
       assert.match(String(final.error), /LLM_BASE_URL/);
-      assert.match(String(final.error), /LLM_MODEL_PATH/);
+      assert.match(final.response, /LLM_BASE_URL/);
+      assert.match(final.response, /homelab-ai models pull/);
+      assert.doesNotMatch(final.response, /echo/);
       assert.equal(turn.events.at(-1)?.type, 'error');
       await turn.close();
     });

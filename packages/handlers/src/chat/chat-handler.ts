@@ -1,7 +1,9 @@
 /**
- * The chat handler: a durable consumer of `ai.chat.user.*.message` (stream COMPANIONS_CHAT)
- * that streams the model's answer on `ai.chat.response.stream.{request_id}` and publishes the
- * final response on `ai.chat.response.{request_id}` (or the request's `response_subject`).
+ * The chat handler: a durable consumer of `ai.chat.user.*.message` (stream COMPANIONS_CHAT,
+ * replicas share the durable) that answers each turn once (see chat-turn.ts), streaming on
+ * `ai.chat.response.stream.{request_id}` and publishing the final response on
+ * `ai.chat.response.{request_id}` (or the request's `response_subject`). Every replica listens to
+ * `ai.chat.cancel.*` to stop the turns it runs, and greets users on login (greeting-handler.ts).
  */
 import {
   STREAMS,
@@ -12,7 +14,7 @@ import {
   userIdFromSubject,
 } from '@homelab-ai/contracts';
 import type { Delivery } from '@homelab-ai/bus';
-import type { ChatModel } from '@homelab-ai/models';
+import type { ChatModel, Synthesizer } from '@homelab-ai/models';
 import { injectTraceContext, withSpan } from '@homelab-ai/observability';
 import type {
   ConsumerSettings,
@@ -22,18 +24,32 @@ import type {
 import { whileWorking } from '../shared/heartbeat.js';
 import { receive } from '../shared/receive.js';
 import { RecentIds } from '../shared/recent-ids.js';
+import { ChatCancels } from './chat-cancels.js';
+import type { ChatKnowledge, ChatMemory } from './chat-ports.js';
 import { ChatPublisher } from './chat-publisher.js';
-import { buildChatPrompt } from './chat-prompt.js';
+import { runChatTurn, willRetry } from './chat-turn.js';
+import { startGreetings } from './greeting-handler.js';
 
 export interface ChatHandlerSettings extends ConsumerSettings {
+  /** Most tokens of one answer. */
   maxTokens: number;
+  /** The model's context window in tokens (LLM_CONTEXT_SIZE); history is trimmed to fit. */
+  contextTokens?: number;
   /** Durable consumer name; replicas share it to share the work. */
   durable?: string;
+  /** Durable consumer name for login events (greetings). */
+  loginDurable?: string;
 }
 
 export interface ChatHandlerDependencies extends HandlerContext {
   chatModel: ChatModel;
   settings: ChatHandlerSettings;
+  /** Sessions, history and stored messages; without it turns are stateless. */
+  memory?: ChatMemory | undefined;
+  /** Document search for RAG; without it a RAG request gets a notice. */
+  knowledge?: ChatKnowledge | undefined;
+  /** Speaks answers for `enable_tts`. */
+  synthesizer?: Synthesizer | undefined;
 }
 
 export async function startChatHandler(
@@ -42,6 +58,7 @@ export async function startChatHandler(
   const { bus, logger, metrics, chatModel, settings } = dependencies;
   const answered = new RecentIds();
   const inFlight = new Set<string>();
+  const cancels = new ChatCancels();
 
   const handle = async (delivery: Delivery): Promise<void> => {
     const request = await receive(
@@ -72,47 +89,39 @@ export async function startChatHandler(
       { request_id: requestId, user_id: userId },
       async () => {
         inFlight.add(requestId);
+        const signal = cancels.begin(requestId);
         const publisher = new ChatPublisher(bus, request, userId, injectTraceContext({}));
         const startedAt = performance.now();
-        let answer = '';
+        const turn = {
+          dependencies,
+          delivery,
+          request,
+          userId,
+          publisher,
+          signal,
+          logger: turnLogger,
+        };
         try {
-          await whileWorking(delivery, settings.ackWaitMs, async () => {
-            let first = true;
-            for await (const delta of chatModel.stream({
-              messages: buildChatPrompt(request),
-              maxTokens: settings.maxTokens,
-            })) {
-              if (first) {
-                metrics?.chatTimeToFirstToken.observe((performance.now() - startedAt) / 1000);
-                first = false;
-              }
-              answer += delta;
-              await publisher.chunk(delta);
-            }
-            await publisher.done(answer);
-          });
+          const outcome = await whileWorking(delivery, settings.ackWaitMs, () => runChatTurn(turn));
           answered.add(requestId);
-          metrics?.chatTurns.inc({ outcome: 'answered' });
-          turnLogger.info(
-            { chars: answer.length, ms: Math.round(performance.now() - startedAt) },
-            'chat turn answered',
-          );
+          metrics?.chatTurns.inc({ outcome });
+          turnLogger.info({ outcome, ms: Math.round(performance.now() - startedAt) }, 'chat turn');
         } catch (thrown) {
-          const error = toPlatformError(thrown, 'model_error');
-          const willRetry = error.retryable && delivery.deliveryCount < settings.maxDeliver;
-          if (willRetry) {
+          const error = toPlatformError(thrown, 'internal');
+          if (willRetry(turn, error)) {
             metrics?.chatTurns.inc({ outcome: 'retried' });
             turnLogger.warn({ err: error }, 'chat turn failed; it will be retried');
             throw error;
           }
-          await publisher.failed(error, answer);
+          // Failures before the model ran (memory, search) are told here.
+          if (!publisher.finished) await publisher.failed(error, '').catch(() => undefined);
           answered.add(requestId);
           metrics?.chatTurns.inc({ outcome: error.code });
           turnLogger.warn({ err: error }, 'chat turn failed; the user was told');
-          // A missing model is a state the user was told how to fix, not a broken message.
-          if (error.code !== 'model_not_configured') throw error;
+          throw error;
         } finally {
           inFlight.delete(requestId);
+          cancels.end(requestId);
           metrics?.chatTurnDuration.observe((performance.now() - startedAt) / 1000);
         }
       },
@@ -120,6 +129,7 @@ export async function startChatHandler(
     );
   };
 
+  const cancelSubscription = await cancels.listen(bus);
   const consumer = await bus.consume(
     {
       stream: STREAMS.companionsChat.name,
@@ -131,6 +141,13 @@ export async function startChatHandler(
     },
     handle,
   );
+  const greetings = await startGreetings(dependencies);
   logger.info({ model: chatModel.adapter }, 'chat handler consuming ai.chat.user.*.message');
-  return { name: 'chat-handler', stop: (graceMs) => consumer.stop(graceMs) };
+  return {
+    name: 'chat-handler',
+    stop: async (graceMs) => {
+      await Promise.all([consumer.stop(graceMs), greetings.stop(graceMs)]);
+      await cancelSubscription.unsubscribe();
+    },
+  };
 }

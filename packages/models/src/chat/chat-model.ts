@@ -14,6 +14,8 @@ export interface ChatGeneration {
   maxTokens?: number;
   temperature?: number;
   stop?: readonly string[];
+  /** Which model answers, when the server offers several; the adapter's own when unset. */
+  model?: string;
   /** Aborting stops generation and makes the stream throw a `cancelled` error. */
   signal?: AbortSignal;
 }

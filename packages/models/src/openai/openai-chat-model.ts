@@ -81,7 +81,7 @@ class OpenAiChatModel implements ChatModel {
     let response: Response;
     try {
       const body = {
-        model: await this.model(signal),
+        model: generation.model ?? (await this.model(signal)),
         messages: generation.messages,
         stream: true,
         ...(generation.maxTokens === undefined ? {} : { max_tokens: generation.maxTokens }),

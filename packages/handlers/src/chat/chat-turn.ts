@@ -1,0 +1,172 @@
+/**
+ * One chat turn, from a validated request to the final response: owner and session, a stored
+ * answer re-sent on redelivery, history, retrieval, the prompt, the streamed answer (stoppable),
+ * persistence, optional speech, and the answers for a stop, a missing model or a failure.
+ */
+import {
+  PlatformError,
+  toPlatformError,
+  type ChatRequest,
+  type RagSource,
+} from '@homelab-ai/contracts';
+import type { Delivery } from '@homelab-ai/bus';
+import type { Logger } from '@homelab-ai/observability';
+import type { ChatHandlerDependencies } from './chat-handler.js';
+import type { ChatPublisher } from './chat-publisher.js';
+import type { CompanionPersona, HistoryMessage, TurnScope } from './chat-ports.js';
+import { buildChatPrompt } from './chat-prompt.js';
+import { answerWithoutModel, noticeLines, retrieveForTurn } from './chat-retrieval.js';
+import { speakAnswer } from './chat-speech.js';
+
+export interface ChatTurn {
+  dependencies: ChatHandlerDependencies;
+  delivery: Delivery;
+  request: ChatRequest;
+  userId: string;
+  publisher: ChatPublisher;
+  /** Aborted when the user stops the turn. */
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+export type TurnOutcome = 'answered' | 'replayed' | 'cancelled' | 'model_not_configured';
+
+/** Regenerating: the history before the question being answered again. */
+function historyBeforeQuestion(history: HistoryMessage[], regenerate: boolean): HistoryMessage[] {
+  if (!regenerate) return history;
+  let end = history.length;
+  while (end > 0 && history[end - 1]?.role === 'assistant') end--;
+  if (end > 0 && history[end - 1]?.role === 'user') end--;
+  return history.slice(0, end);
+}
+
+async function scopeOf(turn: ChatTurn): Promise<TurnScope | undefined> {
+  const { memory } = turn.dependencies;
+  const { request } = turn;
+  return memory?.resolve({
+    userId: turn.userId,
+    username: request.username,
+    sessionId: request.session_id,
+    companionId: request.companion_id,
+  });
+}
+
+async function companionOf(
+  turn: ChatTurn,
+  scope: TurnScope | undefined,
+): Promise<CompanionPersona | undefined> {
+  const companionId = turn.request.companion_id ?? scope?.companionId;
+  if (!scope || !companionId || !turn.dependencies.memory) return undefined;
+  return turn.dependencies.memory.companion(scope.ownerId, companionId);
+}
+
+export async function runChatTurn(turn: ChatTurn): Promise<TurnOutcome> {
+  const { dependencies, request, publisher, signal, delivery } = turn;
+  const { memory, chatModel, settings, metrics } = dependencies;
+  const requestId = request.request_id;
+  const scope = await scopeOf(turn);
+  const [stored, companion] = await Promise.all([
+    scope ? memory?.storedAnswer(scope, requestId) : undefined,
+    companionOf(turn, scope),
+  ]);
+  if (stored) {
+    await publisher.replay(stored.content, stored.sources);
+    return 'replayed';
+  }
+  // A turn started before (a crash, a lost ack) may have streamed part of an answer.
+  if (delivery.deliveryCount > 1) await publisher.interrupted();
+
+  const [history, retrieval] = await Promise.all([
+    scope && memory ? memory.history(scope) : [],
+    retrieveForTurn(dependencies.knowledge, scope?.ownerId ?? turn.userId, request, companion),
+  ]);
+  const sources: RagSource[] = retrieval.sources;
+  const record = async (answer: string) => {
+    if (!scope || !memory) return;
+    await memory.record(scope, {
+      requestId,
+      question: request.message,
+      answer,
+      sources,
+      regenerate: request.regenerate,
+    });
+  };
+
+  const preface = noticeLines(retrieval.notices);
+  let answer = '';
+  const startedAt = performance.now();
+  try {
+    if (signal.aborted) throw new PlatformError('cancelled', 'stopped before it started');
+    const messages = buildChatPrompt({
+      message: request.message,
+      persona: companion?.systemPrompt || request.system_prompt,
+      username: request.username ?? scope?.displayName,
+      sources,
+      history: historyBeforeQuestion(history, request.regenerate),
+      contextTokens: settings.contextTokens,
+      maxTokens: settings.maxTokens,
+    });
+    let first = true;
+    for await (const delta of chatModel.stream({
+      messages,
+      maxTokens: settings.maxTokens,
+      signal,
+      ...(request.model ? { model: request.model } : {}),
+    })) {
+      if (first) {
+        metrics?.chatTimeToFirstToken.observe((performance.now() - startedAt) / 1000);
+        first = false;
+        if (preface) {
+          answer += preface;
+          await publisher.chunk(preface);
+        }
+      }
+      answer += delta;
+      await publisher.chunk(delta);
+    }
+  } catch (thrown) {
+    if (signal.aborted) {
+      await record(answer);
+      await publisher.cancelled(answer, sources);
+      return 'cancelled';
+    }
+    const error = toPlatformError(thrown, 'model_error');
+    if (error.code !== 'model_not_configured') {
+      // A retry starts over (the client is told); the last attempt tells the user what failed.
+      if (!willRetry(turn, error)) await publisher.failed(error, answer, sources);
+      throw error;
+    }
+    await publisher.failed(
+      error,
+      answerWithoutModel(sources, retrieval.notices, error.message),
+      sources,
+    );
+    return 'model_not_configured';
+  }
+  await record(answer);
+  const audio = await speech(turn, answer, companion);
+  await publisher.done(answer, { sources, audio });
+  return 'answered';
+}
+
+/** Whether the consumer will deliver the turn again after this error. */
+export function willRetry(turn: Pick<ChatTurn, 'delivery' | 'dependencies'>, error: PlatformError) {
+  return error.retryable && turn.delivery.deliveryCount < turn.dependencies.settings.maxDeliver;
+}
+
+async function speech(
+  turn: ChatTurn,
+  answer: string,
+  companion: CompanionPersona | undefined,
+): Promise<Uint8Array | undefined> {
+  const { synthesizer } = turn.dependencies;
+  if (!turn.request.enable_tts || !synthesizer || synthesizer.adapter === 'none' || !answer) {
+    return undefined;
+  }
+  try {
+    return await speakAnswer(synthesizer, answer, companion?.voice);
+  } catch (thrown) {
+    turn.logger.warn({ err: thrown }, 'the answer could not be spoken; sent as text only');
+    return undefined;
+  }
+}
