@@ -27,5 +27,5 @@ export interface AppDeps {
   /** Problems worth a banner: missing or failing model services, with how to fix them. */
   warnings(): Promise<string[]>;
   /** Whether the page shows sign-out (not when a proxy or single-user mode signs people in). */
-  canSignOut: boolean;
+  canSignOut(context: Context): boolean;
 }

@@ -44,7 +44,7 @@ export function addAppRoutes(app: Hono, deps: AppDeps): void {
         title: current?.session.title || 'Chat',
         user,
         csrfToken: deps.csrfTokenOf(context),
-        canSignOut: deps.canSignOut,
+        canSignOut: deps.canSignOut(context),
         scripts: ['marked.js', 'purify.js', 'highlight.js', 'app.js'],
         body,
       }),
@@ -68,7 +68,7 @@ export function addAppRoutes(app: Hono, deps: AppDeps): void {
         title: 'Library',
         user,
         csrfToken: deps.csrfTokenOf(context),
-        canSignOut: deps.canSignOut,
+        canSignOut: deps.canSignOut(context),
         scripts: ['app.js'],
         body: renderLibraryPage({
           collections,

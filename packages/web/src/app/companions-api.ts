@@ -166,7 +166,7 @@ export function addCompanionRoutes(app: Hono, deps: AppDeps): void {
         title: 'Companions',
         user,
         csrfToken: deps.csrfTokenOf(context),
-        canSignOut: deps.canSignOut,
+        canSignOut: deps.canSignOut(context),
         scripts: ['app.js'],
         body,
       }),

@@ -27,8 +27,8 @@ import { prepareTurn } from './turn-preparation.js';
 export interface ChatSocketSettings {
   bus: Bus;
   logger: Logger;
-  /** Who the upgrade request's cookie or bearer token signs in; undefined closes the socket. */
-  authenticate(headers: Headers): Promise<AppUser | undefined>;
+  /** Who the upgrade request's cookie, token or proxy header signs in; undefined closes it. */
+  authenticate(request: IncomingMessage): Promise<AppUser | undefined>;
   openDb(): Promise<MetadataDb>;
   /** How long a turn may take before the page gives up waiting. */
   turnTimeoutMs?: number;
@@ -41,15 +41,6 @@ interface Turn {
 
 /** Close codes the page understands (4000–4999 are the application's). */
 export const SOCKET_CLOSE = { unauthorized: 4401, forbiddenOrigin: 4403 } as const;
-
-export function headersOf(request: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (typeof value === 'string') headers.set(name, value);
-    else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-  }
-  return headers;
-}
 
 /** A cross-site page must not open a socket with the user's cookie. */
 function sameOrigin(request: IncomingMessage): boolean {
@@ -80,7 +71,7 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
       socket.close(SOCKET_CLOSE.forbiddenOrigin, 'cross-origin socket refused');
       return;
     }
-    const signedIn = settings.authenticate(headersOf(request)).catch((error: unknown) => {
+    const signedIn = settings.authenticate(request).catch((error: unknown) => {
       logger.warn({ err: error }, 'chat socket authentication failed');
       return undefined;
     });

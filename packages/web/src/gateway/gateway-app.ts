@@ -3,34 +3,33 @@
  * knowledge API and the OpenAI-compatible API. Everything but health, assets and sign-in is
  * behind the authentication guard and acts for the signed-in user.
  */
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import type { PlatformMetrics } from '@homelab-ai/observability';
 import { addKnowledgeRoutes, type KnowledgeRoutesDeps } from '../api/knowledge-routes.js';
-import type { AppDeps, AppUser } from '../app/app-deps.js';
+import type { AppDeps } from '../app/app-deps.js';
+import { addAuthRoutes, csrfTokenOf, principalOf, type AuthDeps } from '../auth/index.js';
+import type { Authenticator } from '../auth/principal.js';
+import { addOpenAiRoutes, type OpenAiRoutesDeps } from '../openai/index.js';
 import { addAppRoutes } from '../app/app-routes.js';
 import type { HealthProvider } from './health-report.js';
 import { addOpsRoutes } from './ops-routes.js';
 import { addStaticRoutes } from './static-assets.js';
 
-/** Accounts as the gateway uses them (see auth/). */
-export interface GatewayAuth {
-  /** Sign-in pages, OIDC callbacks, account, tokens and admin routes. */
-  addRoutes: (app: Hono) => void;
-  /** Lets signed-in users through (and checks CSRF); pages redirect to sign-in, APIs get 401. */
-  requireUser: MiddlewareHandler;
-  userOf: (context: Context) => AppUser;
-  csrfTokenOf: (context: Context) => string;
-  canSignOut: boolean;
-}
-
 export interface GatewayDependencies {
   health: HealthProvider;
   metrics: PlatformMetrics;
-  auth: GatewayAuth;
+  /** Accounts: sign-in, sessions, tokens, admin. */
+  auth: AuthDeps;
   app: Omit<AppDeps, 'userOf' | 'csrfTokenOf' | 'canSignOut'>;
   knowledge?: Omit<KnowledgeRoutesDeps, 'ownerOf'>;
-  /** Adds `/v1/...` (bearer tokens, checked by those routes). */
-  addOpenAiRoutes?: (app: Hono) => void;
+  /** The OpenAI-compatible `/v1` API (bearer tokens only). */
+  openAi?: Omit<OpenAiRoutesDeps, 'authenticate'>;
+}
+
+export interface Gateway {
+  app: Hono;
+  /** Who a request (or a WebSocket upgrade) signs in as. */
+  authenticator: Authenticator;
 }
 
 /** Paths that act for a user. */
@@ -50,8 +49,7 @@ const GUARDED = [
   '/api/companions/*',
 ];
 
-export function createGatewayApp(dependencies: GatewayDependencies): Hono {
-  const { auth } = dependencies;
+export function createGatewayApp(dependencies: GatewayDependencies): Gateway {
   const app = new Hono();
   app.use(async (context, next) => {
     await next();
@@ -66,20 +64,27 @@ export function createGatewayApp(dependencies: GatewayDependencies): Hono {
   });
   addOpsRoutes(app, dependencies.health, dependencies.metrics);
   addStaticRoutes(app);
-  auth.addRoutes(app);
-  dependencies.addOpenAiRoutes?.(app);
-  for (const path of GUARDED) app.use(path, auth.requireUser);
+  const auth = addAuthRoutes(app, dependencies.auth);
+  const { authenticator } = auth;
+  if (dependencies.openAi) {
+    addOpenAiRoutes(app, {
+      ...dependencies.openAi,
+      authenticate: (headers) => authenticator.authenticate(headers),
+    });
+  }
+  const requireSignedIn = auth.requireUser();
+  for (const path of GUARDED) app.use(path, requireSignedIn);
   if (dependencies.knowledge) {
     addKnowledgeRoutes(app, {
       ...dependencies.knowledge,
-      ownerOf: (context) => Promise.resolve(auth.userOf(context).userId),
+      ownerOf: (context) => Promise.resolve(principalOf(context).userId),
     });
   }
   addAppRoutes(app, {
     ...dependencies.app,
-    userOf: auth.userOf,
-    csrfTokenOf: auth.csrfTokenOf,
-    canSignOut: auth.canSignOut,
+    userOf: principalOf,
+    csrfTokenOf,
+    canSignOut: (context) => principalOf(context).via === 'session',
   });
-  return app;
+  return { app, authenticator };
 }
