@@ -35,6 +35,8 @@ interface Started {
 }
 
 let imports: string;
+/** Stored as an admin API token at the first start; every API call below carries it. */
+const TOKEN = 'hlai_test_bootstrap_token_for_knowledge_01';
 
 async function start(env: Record<string, string>): Promise<Started> {
   const dataDir = await mkdtemp(join(tmpdir(), 'homelab-knowledge-'));
@@ -43,6 +45,7 @@ async function start(env: Record<string, string>): Promise<Started> {
     PORT: '0',
     HOMELAB_DATA_DIR: dataDir,
     INGEST_LOCAL_ROOTS: imports,
+    HOMELAB_BOOTSTRAP_TOKEN: TOKEN,
     ...env,
   });
   const platform = await createPlatform(config, { logger: createSilentLogger() });
@@ -55,7 +58,9 @@ async function start(env: Record<string, string>): Promise<Started> {
 }
 
 async function api(base: string, path: string, init: RequestInit = {}) {
-  const response = await fetch(`${base}${path}`, init);
+  const headers = new Headers(init.headers);
+  headers.set('authorization', `Bearer ${TOKEN}`);
+  const response = await fetch(`${base}${path}`, { ...init, headers });
   const text = await response.text();
   return {
     status: response.status,

@@ -26,7 +26,7 @@ export function createKnowledge(
   config: PlatformConfig,
   parts: { bus: Bus; stores: Stores; models: ModelServices; logger: Logger },
 ): Knowledge {
-  const owner = localOwner(() => parts.stores.db.open());
+  const owner = localOwner(() => parts.stores.db.open(), config.auth);
   let loading: Promise<KnowledgeParts> | undefined;
   const load = () =>
     (loading ??= import('./knowledge-parts.js').then(({ createKnowledgeParts }) =>

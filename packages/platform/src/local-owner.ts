@@ -1,27 +1,29 @@
 /**
- * The single local user that owns everything until accounts exist: created on first use.
+ * Who owns what a pipeline ingests when its trigger names no owner (a bus client's
+ * `ai.pipeline.trigger`, a folder import): the first admin. Whichever role gets there first
+ * (gateway or pipeline bridge) creates that admin; found once per process.
  */
+import type { AuthConfig } from '@homelab-ai/config';
 import type { MetadataDb } from '@homelab-ai/metadata-db';
 
-export const LOCAL_USER_EMAIL = 'local@homelab.local';
-
-export function localOwner(openDb: () => Promise<MetadataDb>): () => Promise<string> {
+export function localOwner(
+  openDb: () => Promise<MetadataDb>,
+  auth: AuthConfig,
+): () => Promise<string> {
   let owner: Promise<string> | undefined;
   const resolve = async () => {
-    const { createUser, findUserByEmail } = await import('@homelab-ai/metadata-db');
+    const [{ findFirstActiveAdmin }, { ensureBootstrapAdmin }] = await Promise.all([
+      import('@homelab-ai/metadata-db'),
+      import('@homelab-ai/web'),
+    ]);
     const { db } = await openDb();
-    const existing = await findUserByEmail(db, LOCAL_USER_EMAIL);
-    if (existing) return existing.id;
-    try {
-      return (
-        await createUser(db, { email: LOCAL_USER_EMAIL, displayName: 'Local user', role: 'admin' })
-      ).id;
-    } catch {
-      // Another process created it at the same moment.
-      const created = await findUserByEmail(db, LOCAL_USER_EMAIL);
-      if (!created) throw new Error('could not create the local user');
-      return created.id;
+    let admin = await findFirstActiveAdmin(db);
+    if (!admin) {
+      await ensureBootstrapAdmin({ db, settings: auth });
+      admin = await findFirstActiveAdmin(db);
     }
+    if (!admin) throw new Error('no admin account could be created to own the ingestion');
+    return admin.id;
   };
   return () => {
     owner ??= resolve();

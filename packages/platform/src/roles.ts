@@ -4,18 +4,11 @@
  */
 import { Hono } from 'hono';
 import {
-  startChatHandler,
   startPipelineBridge,
   startVoiceAssistant,
   type RunningHandler,
 } from '@homelab-ai/handlers';
-import {
-  addOpsRoutes,
-  createChatSocketHandler,
-  createGatewayApp,
-  startHttpServer,
-  type RunningHttpServer,
-} from '@homelab-ai/web';
+import { addOpsRoutes, startHttpServer, type RunningHttpServer } from '@homelab-ai/web';
 import { databaseExists } from './knowledge.js';
 import type { Platform } from './platform.js';
 
@@ -39,11 +32,10 @@ function startHandler(platform: Platform, role: Exclude<Role, 'gateway'>): Promi
   const context = { bus, metrics, logger: logger.child({ role }) };
   switch (role) {
     case 'chat-handler':
-      return startChatHandler({
-        ...context,
-        chatModel: platform.chatModel,
-        settings: { ...consumerSettings, maxTokens: config.llm.maxTokens },
-      });
+      // Memory, document search and speech load with the role (see chat-handler-role.ts).
+      return import('./chat-handler-role.js').then(({ startChatHandlerRole }) =>
+        startChatHandlerRole(platform, context, consumerSettings),
+      );
     case 'voice-assistant':
       return startVoiceAssistant({ ...context, settings: consumerSettings });
     case 'pipeline-bridge':
@@ -65,44 +57,13 @@ async function startGatewayServer(
   platform: Platform,
   serveGateway: boolean,
 ): Promise<RunningHttpServer> {
-  const { config } = platform;
-  if (!serveGateway) {
-    const ops = new Hono();
-    addOpsRoutes(ops, () => platform.health(), platform.metrics);
-    return startHttpServer(ops, config.http);
+  if (serveGateway) {
+    const { startGatewayRole } = await import('./gateway-role.js');
+    return startGatewayRole(platform);
   }
-  const app = createGatewayApp({
-    knowledge: {
-      knowledge: () => platform.knowledge.service(),
-      ownerOf: () => platform.knowledge.localOwner(),
-      maxUploadBytes: config.ingestion.maxUploadBytes,
-    },
-    health: () => platform.health(),
-    metrics: platform.metrics,
-    chatPage: async () => {
-      const { chatModel, models } = platform;
-      const services = [
-        chatModel,
-        models.embedder,
-        models.reranker,
-        models.transcriber,
-        models.synthesizer,
-      ];
-      const reports = await Promise.all(services.map((service) => service.health()));
-      return {
-        modelName: `${chatModel.adapter}: ${chatModel.modelName}`,
-        // Each missing or failing model service, with the command or variable that fixes it.
-        warnings: reports.filter((report) => !report.healthy).map((report) => report.detail),
-      };
-    },
-  });
-  const chatSocket = createChatSocketHandler({
-    bus: platform.bus,
-    logger: platform.logger.child({ role: 'gateway' }),
-    userId: 'local',
-    username: 'local user',
-  });
-  return startHttpServer(app, config.http, { '/ws/chat': chatSocket });
+  const ops = new Hono();
+  addOpsRoutes(ops, () => platform.health(), platform.metrics);
+  return startHttpServer(ops, platform.config.http);
 }
 
 export async function startRoles(

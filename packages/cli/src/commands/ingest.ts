@@ -14,6 +14,7 @@ import { createIngestProgress } from './ingest-progress.js';
 interface IngestOptions {
   collection: string;
   url?: string;
+  token?: string;
   wait: boolean;
   timeout: string;
 }
@@ -22,8 +23,21 @@ interface ApiError {
   error?: { message?: string };
 }
 
-async function apiFetch(base: string, path: string, init: RequestInit = {}): Promise<Response> {
-  const response = await fetch(new URL(path, base), init);
+/** Where the platform is, and the API token that signs the requests in. */
+interface ApiTarget {
+  base: string;
+  token: string | undefined;
+}
+
+async function apiFetch(api: ApiTarget, path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (api.token) headers.set('authorization', `Bearer ${api.token}`);
+  const response = await fetch(new URL(path, api.base), { ...init, headers });
+  if (response.status === 401) {
+    throw new Error(
+      `${init.method ?? 'GET'} ${path}: the platform wants an API token: create one under Account (or POST /api/tokens) and pass --token or set HOMELAB_API_TOKEN`,
+    );
+  }
   if (!response.ok && response.status !== 409) {
     const body = (await response.json().catch(() => ({}))) as ApiError;
     throw new Error(
@@ -43,7 +57,7 @@ async function filesOf(path: string): Promise<string[]> {
     .sort();
 }
 
-async function upload(base: string, collection: string, file: string): Promise<string> {
+async function upload(api: ApiTarget, collection: string, file: string): Promise<string> {
   const size = (await stat(file)).size;
   const progress = createIngestProgress(basename(file), size);
   const { body, contentType, length } = multipartFileBody(
@@ -53,7 +67,7 @@ async function upload(base: string, collection: string, file: string): Promise<s
     (sent) => progress.uploaded(sent),
   );
   const response = await apiFetch(
-    base,
+    api,
     `/api/collections/${encodeURIComponent(collection)}/documents`,
     {
       method: 'POST',
@@ -68,13 +82,13 @@ async function upload(base: string, collection: string, file: string): Promise<s
 }
 
 async function follow(
-  base: string,
+  api: ApiTarget,
   documentId: string,
   name: string,
   deadline: number,
 ): Promise<boolean> {
   for (;;) {
-    const response = await apiFetch(base, `/api/documents/${documentId}`);
+    const response = await apiFetch(api, `/api/documents/${documentId}`);
     const document = (await response.json()) as {
       status: string;
       chunk_count: number;
@@ -103,21 +117,25 @@ export function registerIngest(program: Command): void {
     .argument('<source>', 'file, folder, or http(s) URL')
     .requiredOption('-c, --collection <name>', 'collection to add to (created if missing)')
     .option('-u, --url <url>', 'base URL of the platform (default: http://HOST:PORT)')
+    .option('-t, --token <token>', 'API token (default: HOMELAB_API_TOKEN)')
     .option('--no-wait', 'return once uploaded, without waiting for indexing')
     .option('--timeout <seconds>', 'longest wait for indexing', '600')
     .action(async (source: string, options: IngestOptions) => {
       const config = loadConfigOrExit();
-      const base = options.url ?? `http://${config.http.host}:${config.http.port}`;
+      const api: ApiTarget = {
+        base: options.url ?? `http://${config.http.host}:${config.http.port}`,
+        token: options.token ?? process.env.HOMELAB_API_TOKEN,
+      };
       const deadline = Date.now() + Number(options.timeout) * 1000;
       try {
-        await apiFetch(base, '/api/collections', {
+        await apiFetch(api, '/api/collections', {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ name: options.collection }),
         });
         if (/^https?:\/\//i.test(source)) {
           const response = await apiFetch(
-            base,
+            api,
             `/api/collections/${encodeURIComponent(options.collection)}/documents`,
             {
               method: 'POST',
@@ -132,11 +150,11 @@ export function registerIngest(program: Command): void {
         const files = await filesOf(source);
         const uploaded: [string, string][] = [];
         for (const file of files)
-          uploaded.push([await upload(base, options.collection, file), basename(file)]);
+          uploaded.push([await upload(api, options.collection, file), basename(file)]);
         if (!options.wait) process.exit(0);
         let failures = 0;
         for (const [documentId, name] of uploaded) {
-          if (!(await follow(base, documentId, name, deadline))) failures += 1;
+          if (!(await follow(api, documentId, name, deadline))) failures += 1;
         }
         process.exit(failures === 0 ? 0 : 1);
       } catch (error) {
