@@ -15,7 +15,9 @@ import type { Logger } from '@homelab-ai/observability';
 import { getCompanion, isUuid, listCompanions } from '@homelab-ai/metadata-db';
 import {
   addOpsRoutes,
+  addStaticRoutes,
   authenticateUpgrade,
+  countRequests,
   createChatSocketHandler,
   createGatewayApp,
   ensureBootstrapAdmin,
@@ -62,7 +64,11 @@ export async function startGatewayRole(platform: Platform): Promise<RunningHttpS
   };
   void ready();
   const front = new Hono();
+  for (const path of ['/healthz', '/metrics', '/static/*']) {
+    front.use(path, countRequests(platform.metrics));
+  }
   addOpsRoutes(front, () => platform.health(), platform.metrics);
+  addStaticRoutes(front);
   front.all('*', async (context) => {
     try {
       return await (await ready()).app.fetch(context.req.raw, context.env);

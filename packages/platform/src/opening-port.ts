@@ -73,7 +73,8 @@ export function openingPort<T extends Closable>(
     health: async () => {
       if (opened) return { adapter, ...(await opened.health()) };
       if (lastError) return { adapter, healthy: false, detail: lastError.message };
-      if (opening) return { adapter, healthy: false, detail: 'opening…' };
+      // An embedded port warming up (PGlite takes seconds) is not broken: callers just wait.
+      if (opening) return { adapter, healthy: settings.mode === 'lazy', detail: 'opening…' };
       return { adapter, healthy: true, detail: settings.idleDetail ?? 'opens on first use' };
     },
     close: async () => {

@@ -2,6 +2,7 @@ export * from './gateway/health-report.js';
 export * from './gateway/http-server.js';
 export * from './gateway/gateway-app.js';
 export { addOpsRoutes } from './gateway/ops-routes.js';
+export { addStaticRoutes } from './gateway/static-assets.js';
 export { createChatSocketHandler, type ChatSocketSettings } from './chat/chat-socket.js';
 export type { AppDeps, AppUser, ChatModelChoice } from './app/app-deps.js';
 export { SOCKET_CLOSE } from './chat/chat-socket.js';

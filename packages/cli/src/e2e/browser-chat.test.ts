@@ -137,7 +137,7 @@ describe('the Companions app in the browser, end to end', () => {
       const abortedBefore = llm.aborted;
       await page.locator('#message').fill(`tell me everything ${'about falcons '.repeat(150)}`);
       await page.locator('#message').press('Enter');
-      await page.locator('.message.assistant').last().locator('.text p').waitFor();
+      await page.locator('.message.assistant').last().locator('.text p').first().waitFor();
       await page.locator('#stop').click();
       await page.locator('.message.assistant').last().locator('.stopped').waitFor();
       await page.waitForFunction(() => !document.querySelector('.message.assistant .typing'));

@@ -35,8 +35,9 @@ function watchTurn(nc: NatsConnection, requestId: string) {
     events,
     finals,
     firstChunk: () =>
-      eventually(() => events.find((event) => event.type === 'chunk'), 'a first chunk'),
-    final: (timeoutMs = 20_000) =>
+      // The first turn of a fresh process also waits for its embedded database to open.
+      eventually(() => events.find((event) => event.type === 'chunk'), 'a first chunk', 30_000),
+    final: (timeoutMs = 45_000) =>
       eventually(() => finals[0], `final response of ${requestId}`, timeoutMs),
     close: () => {
       streamSub.unsubscribe();

@@ -57,7 +57,8 @@ export async function startChatHandler(
 ): Promise<RunningHandler> {
   const { bus, logger, metrics, chatModel, settings } = dependencies;
   const answered = new RecentIds();
-  const inFlight = new Set<string>();
+  /** Turns running in this process: a redelivery of one waits for it instead of acking early. */
+  const inFlight = new Map<string, Promise<void>>();
   const cancels = new ChatCancels();
 
   const handle = async (delivery: Delivery): Promise<void> => {
@@ -78,17 +79,25 @@ export async function startChatHandler(
     );
     const requestId = request.request_id;
     const turnLogger = logger.child({ request_id: requestId, delivery: delivery.deliveryCount });
-    if (answered.has(requestId) || inFlight.has(requestId)) {
+    if (answered.has(requestId)) {
       turnLogger.info('duplicate delivery of an answered request ignored');
+      return;
+    }
+    const running = inFlight.get(requestId);
+    if (running) {
+      // The bus redelivered a turn still running here (its heartbeat was late, e.g. while the
+      // event loop was busy): settle this copy as the running one ends, so that a crash before
+      // then still leaves the message to be redelivered.
+      turnLogger.info('redelivery of a turn in progress; waiting for it');
+      await whileWorking(delivery, settings.ackWaitMs, () => running);
       return;
     }
     const userId = userIdFromSubject(delivery.subject) ?? request.user_id ?? 'anonymous';
 
-    await withSpan(
+    const turnDone = withSpan(
       'chat.turn',
       { request_id: requestId, user_id: userId },
       async () => {
-        inFlight.add(requestId);
         const signal = cancels.begin(requestId);
         const publisher = new ChatPublisher(bus, request, userId, injectTraceContext({}));
         const startedAt = performance.now();
@@ -127,6 +136,8 @@ export async function startChatHandler(
       },
       delivery.headers,
     );
+    inFlight.set(requestId, turnDone);
+    await turnDone;
   };
 
   const cancelSubscription = await cancels.listen(bus);

@@ -26,6 +26,22 @@ function describeNetworkError(error: unknown): string {
   return cause?.code ?? cause?.message ?? (error as Error).message;
 }
 
+/**
+ * fetch, sent again once when a kept-alive connection turns out to be closed by the server
+ * before any answer (the server's idle timeout raced our reuse, e.g. after a busy event loop).
+ * Nothing was processed then, so sending again is safe.
+ */
+async function fetchWithReconnect(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    const staleConnection = code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
+    if (!staleConnection || init.signal?.aborted) throw error;
+    return fetch(url, init);
+  }
+}
+
 class OpenAiChatModel implements ChatModel {
   readonly adapter = 'openai';
   private resolvedModel: string | undefined;
@@ -50,7 +66,10 @@ class OpenAiChatModel implements ChatModel {
   }
 
   private async listModels(signal: AbortSignal): Promise<string[]> {
-    const response = await fetch(`${this.baseUrl}/models`, { headers: this.headers(), signal });
+    const response = await fetchWithReconnect(`${this.baseUrl}/models`, {
+      headers: this.headers(),
+      signal,
+    });
     if (!response.ok)
       throw new PlatformError(
         'model_error',
@@ -88,7 +107,7 @@ class OpenAiChatModel implements ChatModel {
         ...(generation.temperature === undefined ? {} : { temperature: generation.temperature }),
         ...(generation.stop?.length ? { stop: generation.stop } : {}),
       };
-      response = await fetch(url, {
+      response = await fetchWithReconnect(url, {
         method: 'POST',
         headers: this.headers(),
         body: JSON.stringify(body),

@@ -3,7 +3,7 @@
  * knowledge API and the OpenAI-compatible API. Everything but health, assets and sign-in is
  * behind the authentication guard and acts for the signed-in user.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { PlatformMetrics } from '@homelab-ai/observability';
 import { addKnowledgeRoutes, type KnowledgeRoutesDeps } from '../api/knowledge-routes.js';
 import type { AppDeps } from '../app/app-deps.js';
@@ -49,13 +49,18 @@ const GUARDED = [
   '/api/companions/*',
 ];
 
-export function createGatewayApp(dependencies: GatewayDependencies): Gateway {
-  const app = new Hono();
-  app.use(async (context, next) => {
+/** Counts each request by route and status in `homelab_http_requests_total`. */
+export function countRequests(metrics: PlatformMetrics): MiddlewareHandler {
+  return async (context, next) => {
     await next();
     const route = context.req.routePath || 'unmatched';
-    dependencies.metrics.httpRequests.inc({ route, status: String(context.res.status) });
-  });
+    metrics.httpRequests.inc({ route, status: String(context.res.status) });
+  };
+}
+
+export function createGatewayApp(dependencies: GatewayDependencies): Gateway {
+  const app = new Hono();
+  app.use(countRequests(dependencies.metrics));
   app.use(async (context, next) => {
     await next();
     context.header('x-content-type-options', 'nosniff');

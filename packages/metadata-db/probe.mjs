@@ -1,0 +1,14 @@
+import { PGlite } from '@electric-sql/pglite';
+import { mkdtempSync } from 'node:fs';
+const dir = process.argv[2] ?? mkdtempSync('/tmp/pgl-');
+let t = performance.now();
+const db = await PGlite.create({ dataDir: dir });
+console.log('create ms', Math.round(performance.now() - t));
+t = performance.now();
+await db.query('select 1');
+console.log('query ms', Math.round(performance.now() - t));
+await db.close();
+t = performance.now();
+const mem = await PGlite.create();
+console.log('memory create ms', Math.round(performance.now() - t));
+console.log(dir);
