@@ -16,9 +16,19 @@ import { writeTinyLlamaGguf } from '@homelab-ai/testkit';
 import { onCleanup } from './cleanup.js';
 import { median } from './stats.js';
 
+/** Stored as an admin API token at the first start; every request below carries it. */
+const TOKEN = 'hlai_bench_bootstrap_token_ingestion_0001';
+const auth = { authorization: `Bearer ${TOKEN}` };
+
 async function startPlatform(env) {
   const dataDir = await mkdtemp(join(tmpdir(), 'homelab-bench-ingest-'));
-  const config = loadConfig({ PORT: '0', HOMELAB_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    PORT: '0',
+    HOMELAB_DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    HOMELAB_BOOTSTRAP_TOKEN: TOKEN,
+    ...env,
+  });
   const platform = await createPlatform(config, { logger: createSilentLogger() });
   const roles = await startRoles(platform, ['gateway', 'pipeline-bridge']);
   onCleanup(() => roles.stop());
@@ -48,7 +58,10 @@ async function startEmbedderProcess() {
 }
 
 async function post(base, path, body) {
-  const response = await fetch(`${base}${path}`, body);
+  const response = await fetch(`${base}${path}`, {
+    ...body,
+    headers: { ...body.headers, ...auth },
+  });
   const json = await response.json();
   if (!response.ok) throw new Error(`${path}: ${JSON.stringify(json)}`);
   return json;
@@ -61,6 +74,7 @@ async function timeToSearchable(platform, collection, bytes, filename) {
   const started = performance.now();
   const response = await fetch(`${platform.base}/api/collections/${collection}/documents`, {
     method: 'POST',
+    headers: auth,
     body: form,
   });
   const accepted = await response.json();
@@ -69,7 +83,7 @@ async function timeToSearchable(platform, collection, bytes, filename) {
   const ms = performance.now() - started;
   if (status.status !== 'succeeded') throw new Error(`${filename}: ${status.error}`);
   const document = await (
-    await fetch(`${platform.base}/api/documents/${accepted.document_id}`)
+    await fetch(`${platform.base}/api/documents/${accepted.document_id}`, { headers: auth })
   ).json();
   if (document.status !== 'indexed') throw new Error(`${filename}: ${document.status}`);
   return { ms, chunks: document.chunk_count };

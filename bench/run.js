@@ -11,6 +11,7 @@ import { benchModelAdapters } from './model-adapters.js';
 import { benchEmbeddedModels } from './embedded-models.js';
 import { benchIngestion, ingestionRows } from './ingestion.js';
 import { benchHybridRetrieval, hybridRows } from './hybrid-retrieval.js';
+import { benchChatTtft, chatTtftRows } from './chat-ttft.js';
 
 const step = (what) => process.stdout.write(`${what}…\n`);
 const began = performance.now();
@@ -28,6 +29,8 @@ try {
   const embeddedModels = await benchEmbeddedModels();
   step('ingestion: upload → searchable, through the whole platform');
   const ingestionResult = await benchIngestion();
+  step('chat: time to first token through the platform, 1/16/64 sessions, RAG on');
+  const chat = await benchChatTtft();
   step('hybrid retrieval over 100k chunks (builds the index first, about a minute)');
   const hybrid = await benchHybridRetrieval();
   step('homelab-ai up, 5 runs');
@@ -44,7 +47,8 @@ try {
     embeddedModels,
     ingestionResult,
     hybrid,
-    ingestion: [...ingestionRows(ingestionResult), ...hybridRows(hybrid)],
+    chat,
+    ingestion: [...ingestionRows(ingestionResult), ...hybridRows(hybrid), ...chatTtftRows(chat)],
   };
 } finally {
   await cleanupAll();

@@ -158,6 +158,7 @@
       if (title) title.textContent = frame.title || 'New chat';
       /** @type {any} */ (window).htmx?.trigger(document.body, 'sessions-changed');
     } else if (frame.type === 'started') {
+      $('#greeting')?.remove();
       if (frame.regenerate) messages.querySelector('.message.assistant:last-of-type')?.remove();
       else article('user').text.textContent = frame.message;
       const reply = article('assistant');
@@ -213,6 +214,14 @@
       /** @type {any} */ (window).htmx?.trigger(document.body, 'sessions-changed');
     } else if (frame.type === 'notice') {
       notice(frame.message);
+    } else if (frame.type === 'greeting') {
+      // Shown on an empty chat only; not part of the conversation.
+      if (messages.querySelector('.message') || $('#greeting')) return;
+      const greeting = document.createElement('p');
+      greeting.id = 'greeting';
+      greeting.className = 'greeting';
+      greeting.textContent = frame.text;
+      messages.append(greeting);
     }
   }
   /** @param {string} text */
@@ -234,6 +243,9 @@
       retryMs = 500;
       connection.textContent = '';
       chat.dataset.connected = 'true';
+      if (!chat.dataset.sessionId && !messages.querySelector('.message')) {
+        socket?.send(JSON.stringify({ type: 'greet' }));
+      }
     });
     socket.addEventListener('message', (event) => onFrame(JSON.parse(String(event.data))));
     socket.addEventListener('close', (event) => {

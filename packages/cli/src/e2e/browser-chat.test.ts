@@ -83,6 +83,14 @@ describe('the Companions app in the browser, end to end', () => {
     try {
       const page = await browser.newPage();
       await signIn(page, url);
+      const greeting = page.locator('#greeting');
+      await greeting.waitFor();
+      assert.ok((await greeting.innerText()).trim().length > 0, 'a personalised greeting');
+      assert.match(
+        JSON.stringify(llm.requests.at(-1)?.messages ?? []),
+        /Ada|ada@example\.com|Admin/,
+        'the greeting was written for the signed-in user',
+      );
 
       // A companion with a persona.
       await page.goto(`${url}/companions`);

@@ -4,7 +4,7 @@
  * a Kysely transaction is a `pglite.transaction()` held open until Kysely commits or rolls
  * back; PGlite's lock keeps every other query waiting meanwhile, which is what isolates it.
  */
-import type { PGlite, Results, Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import type { Results } from '@electric-sql/pglite';
 import {
   PostgresAdapter,
   PostgresIntrospector,
@@ -20,6 +20,26 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+
+/** What the dialect uses of a PGlite transaction (PGlite's own `Transaction` has it). */
+export interface PgliteSessionTransaction {
+  query(sql: string, params?: unknown[]): Promise<Results>;
+  exec(sql: string): Promise<Results[]>;
+  rollback(): Promise<void>;
+}
+
+/**
+ * What the dialect uses of PGlite: a `PGlite` in this thread, or one in a worker thread
+ * (`openPgliteInWorker`).
+ */
+export interface PgliteSession {
+  query(sql: string, params?: unknown[]): Promise<Results>;
+  exec(sql: string): Promise<Results[]>;
+  transaction<T>(callback: (tx: PgliteSessionTransaction) => Promise<T>): Promise<T>;
+}
+
+type PGlite = PgliteSession;
+type PgliteTransaction = PgliteSessionTransaction;
 
 /** Kysely dialect for a PGlite instance the caller owns (and closes). */
 export class PgliteDialect implements Dialect {

@@ -1,10 +1,9 @@
 /**
- * The embedded adapter: PGlite (Postgres compiled to WASM) with its files in
- * `${dataDir}/pglite`, migrated at open. One process owns a data directory at a time.
+ * The embedded adapter: PGlite (Postgres compiled to WASM) in a worker thread, with its files
+ * in `${dataDir}/pglite`, migrated at open. One process owns a data directory at a time.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, sql } from 'kysely';
 import { PlatformError } from '@homelab-ai/contracts';
 import { errorMessage, toDatabaseError } from '../database-errors.js';
@@ -12,6 +11,7 @@ import { MIGRATIONS, migrateMetadataDb, type Migration } from '../migrations/ind
 import type { MetadataDb } from '../port.js';
 import type { Database } from '../schema.js';
 import { PgliteDialect } from './pglite-dialect.js';
+import { openPgliteInWorker, type WorkerPglite } from './pglite-worker-client.js';
 
 export interface PgliteMetadataDbSettings {
   /** The data directory; PGlite's files go into its `pglite` subdirectory. */
@@ -25,10 +25,11 @@ export async function createPgliteMetadataDb(
   settings: PgliteMetadataDbSettings,
 ): Promise<MetadataDb> {
   const directory = join(settings.dataDir, 'pglite');
-  let pglite: PGlite;
+  let pglite: WorkerPglite;
   try {
     await mkdir(directory, { recursive: true });
-    pglite = await PGlite.create({ dataDir: directory });
+    // In a worker thread: opening takes seconds of CPU, and queries should not stall the loop.
+    pglite = await openPgliteInWorker(directory);
   } catch (error) {
     throw new PlatformError(
       'unavailable',

@@ -2,7 +2,8 @@
  * What the browser's chat socket says, as JSON frames. The page sends `send`, `regenerate` and
  * `stop`; the gateway answers with `session` (a new chat was created), `started`, `chunk`,
  * `restart` (the handler restarted an interrupted answer: drop the partial text), `done` and
- * `notice` (a problem with a frame, not with a turn).
+ * `notice` (a problem with a frame, not with a turn). `greet` asks for a personalised greeting,
+ * which comes back as `greeting` (from the chat handler's greeting on the bus).
  */
 import { z } from 'zod';
 import { MAX_CHAT_MESSAGE_CHARS, type RagSource } from '@homelab-ai/contracts';
@@ -35,6 +36,7 @@ export const socketFrameSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('regenerate'), ...turnOptions }),
   z.object({ type: z.literal('stop'), request_id: z.string().min(1).max(128) }),
+  z.object({ type: z.literal('greet') }),
 ]);
 export type SocketFrame = z.infer<typeof socketFrameSchema>;
 export type TurnFrame = Extract<SocketFrame, { type: 'send' | 'regenerate' }>;
@@ -53,4 +55,5 @@ export type ServerFrame =
       error?: string;
       error_type?: string;
     }
-  | { type: 'notice'; message: string };
+  | { type: 'notice'; message: string }
+  | { type: 'greeting'; text: string };

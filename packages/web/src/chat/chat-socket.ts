@@ -9,12 +9,14 @@ import type { IncomingMessage } from 'node:http';
 import {
   chatResponseSchema,
   chatStreamEventSchema,
+  greetingResponseSchema,
   decodeMessage,
   encodeMessage,
   subjects,
   toPlatformError,
   type ChatRequestInput,
   type ErrorReply,
+  type GreetingRequest,
 } from '@homelab-ai/contracts';
 import type { Bus, BusMessage, Subscription } from '@homelab-ai/bus';
 import { injectTraceContext, type Logger } from '@homelab-ai/observability';
@@ -75,9 +77,32 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
       logger.warn({ err: error }, 'chat socket authentication failed');
       return undefined;
     });
-    void signedIn.then((user) => {
-      if (!user) socket.close(SOCKET_CLOSE.unauthorized, 'sign in first');
+    const greetings: Subscription[] = [];
+    void signedIn.then(async (user) => {
+      if (!user) {
+        socket.close(SOCKET_CLOSE.unauthorized, 'sign in first');
+        return;
+      }
+      // Greetings for this user (after a `greet`, or the one the sign-in event asked for).
+      const subscription = await bus.subscribe(
+        subjects.greetingResponse(user.userId),
+        (message) => {
+          const greeting = greetingResponseSchema.safeParse(decodeOrUndefined(message.data));
+          if (greeting.success) send({ type: 'greeting', text: greeting.data.greeting });
+        },
+      );
+      if (socket.readyState === socket.OPEN) greetings.push(subscription);
+      else void subscription.unsubscribe();
     });
+
+    const greet = async (user: AppUser) => {
+      const request: GreetingRequest = {
+        user_id: user.userId,
+        username: user.displayName,
+        request_id: randomUUID(),
+      };
+      await bus.publish(subjects.greetingRequest(user.userId), encodeMessage(request));
+    };
 
     const startTurn = async (user: AppUser, frame: TurnFrame) => {
       const { db } = await settings.openDb();
@@ -189,6 +214,7 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
         const frame = parsed.data;
         try {
           if (frame.type === 'stop') await stopTurn(frame.request_id);
+          else if (frame.type === 'greet') await greet(user);
           else await startTurn(user, frame);
         } catch (error) {
           send({ type: 'notice', message: toPlatformError(error).message });
@@ -198,6 +224,7 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
     });
     socket.on('close', () => {
       for (const requestId of [...turns.keys()]) endTurn(requestId);
+      for (const subscription of greetings.splice(0)) void subscription.unsubscribe();
     });
   };
 }
