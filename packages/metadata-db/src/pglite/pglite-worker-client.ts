@@ -46,7 +46,7 @@ export async function openPgliteInWorker(dataDir: string): Promise<WorkerPglite>
     if (failure) return Promise.reject(failure);
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      pending.set(id, { resolve: resolve, reject });
       worker.postMessage({ ...request, id });
     });
   };

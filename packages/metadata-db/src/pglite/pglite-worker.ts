@@ -4,7 +4,7 @@
  * not stall the platform's event loop. Speaks the protocol of `pglite-worker-client.ts`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { WorkerError, WorkerReply, WorkerRequest } from './pglite-worker-protocol.js';
 
 const port = parentPort;
@@ -54,7 +54,7 @@ async function run(request: WorkerRequest): Promise<unknown> {
     case 'open':
       return null;
     case 'query':
-      return (await target(request.transaction).query(request.sql, request.params)) as Results;
+      return (await target(request.transaction).query(request.sql, request.params));
     case 'exec':
       return await target(request.transaction).exec(request.sql);
     case 'begin':
