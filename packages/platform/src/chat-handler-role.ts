@@ -21,17 +21,19 @@ export function startChatHandlerRole(
 ): Promise<RunningHandler> {
   const { config, stores } = platform;
   let stopped = false;
-  let retry: NodeJS.Timeout | undefined;
+  let onStop!: () => void;
+  const stopping = new Promise<'stopped'>((resolve) => (onStop = () => resolve('stopped')));
+  const delay = (ms: number) =>
+    new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), ms).unref());
 
   const start = async (): Promise<RunningHandler | undefined> => {
     for (;;) {
       try {
-        await stores.db.open();
+        if ((await Promise.race([stores.db.open(), stopping])) === 'stopped') return undefined;
         break;
       } catch (error) {
         context.logger.error({ err: error }, 'chat handler waits for the metadata database');
-        await new Promise((resolve) => (retry = setTimeout(resolve, RETRY_OPEN_MS)));
-        if (stopped) return undefined;
+        if ((await Promise.race([delay(RETRY_OPEN_MS), stopping])) === 'stopped') return undefined;
       }
     }
     if (stopped) return undefined;
@@ -57,7 +59,7 @@ export function startChatHandlerRole(
     name: 'chat-handler',
     stop: async (graceMs) => {
       stopped = true;
-      clearTimeout(retry);
+      onStop();
       const handler = await running.catch(() => undefined);
       await handler?.stop(graceMs);
     },

@@ -20,6 +20,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { holdTransaction, type HeldTransaction } from './held-transaction.js';
 
 /** What the dialect uses of a PGlite transaction (PGlite's own `Transaction` has it). */
 export interface PgliteSessionTransaction {
@@ -103,12 +104,7 @@ function asPglite(connection: DatabaseConnection): PgliteConnection {
   throw new TypeError('the PGlite driver was handed a connection it did not make');
 }
 
-interface OpenTransaction {
-  readonly tx: PgliteTransaction;
-  readonly settle: (outcome: 'commit' | 'rollback') => void;
-  /** Settles once PGlite has run COMMIT or ROLLBACK (rejects if that failed). */
-  readonly finished: Promise<void>;
-}
+type OpenTransaction = HeldTransaction<PgliteTransaction>;
 
 const CHANGES_ROWS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
@@ -151,23 +147,9 @@ class PgliteConnection implements DatabaseConnection {
     if (this.#transaction !== undefined) {
       throw new Error('a transaction is already open on this PGlite connection');
     }
-    let settle!: (outcome: 'commit' | 'rollback') => void;
-    const outcome = new Promise<'commit' | 'rollback'>((resolve) => (settle = resolve));
-    let started!: (tx: PgliteTransaction) => void;
-    const begun = new Promise<PgliteTransaction>((resolve) => (started = resolve));
-    const finished = this.#pglite.transaction(async (tx) => {
-      started(tx);
-      if ((await outcome) === 'rollback') await tx.rollback();
-    });
-    // Observed here so a failed COMMIT is not reported as unhandled; `end` awaits it too.
-    finished.catch(() => undefined);
-    const tx = await Promise.race([
-      begun,
-      finished.then(() => {
-        throw new Error('the PGlite transaction ended before it began');
-      }),
-    ]);
-    this.#transaction = { tx, settle, finished };
+    const held = await holdTransaction<PgliteTransaction>(this.#pglite);
+    const { tx } = held;
+    this.#transaction = held;
     const mode = transactionMode(settings);
     if (mode === '') return;
     try {

@@ -5,40 +5,20 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { holdTransaction, type HeldTransaction } from './held-transaction.js';
 import type { WorkerError, WorkerReply, WorkerRequest } from './pglite-worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('pglite-worker.ts runs as a worker thread only');
 
-interface OpenTransaction {
-  tx: Transaction;
-  settle: (outcome: 'commit' | 'rollback') => void;
-  finished: Promise<void>;
-}
-
 const { dataDir } = workerData as { dataDir: string };
 const opening = PGlite.create({ dataDir });
-const transactions = new Map<number, OpenTransaction>();
+const transactions = new Map<number, HeldTransaction<Transaction>>();
 let nextTransaction = 1;
 
 async function begin(pglite: PGlite): Promise<number> {
-  let settle!: (outcome: 'commit' | 'rollback') => void;
-  const outcome = new Promise<'commit' | 'rollback'>((resolve) => (settle = resolve));
-  let started!: (tx: Transaction) => void;
-  const begun = new Promise<Transaction>((resolve) => (started = resolve));
-  const finished = pglite.transaction(async (tx) => {
-    started(tx);
-    if ((await outcome) === 'rollback') await tx.rollback();
-  });
-  finished.catch(() => undefined);
-  const tx = await Promise.race([
-    begun,
-    finished.then(() => {
-      throw new Error('the PGlite transaction ended before it began');
-    }),
-  ]);
   const id = nextTransaction++;
-  transactions.set(id, { tx, settle, finished });
+  transactions.set(id, await holdTransaction<Transaction>(pglite));
   return id;
 }
 
@@ -54,7 +34,7 @@ async function run(request: WorkerRequest): Promise<unknown> {
     case 'open':
       return null;
     case 'query':
-      return (await target(request.transaction).query(request.sql, request.params));
+      return await target(request.transaction).query(request.sql, request.params);
     case 'exec':
       return await target(request.transaction).exec(request.sql);
     case 'begin':

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { PlatformError } from '@homelab-ai/contracts';
 import { toDatabaseError } from '../database-errors.js';
 import type { ChatSession, Database, Message } from '../schema.js';
+import { listSessionMessages } from './chat.js';
 import { isUuid } from './ids.js';
 
 export interface ChatSessionSummary {
@@ -121,12 +122,5 @@ export async function listOwnedSessionMessages(
   sessionId: string,
 ): Promise<{ session: ChatSession; messages: Message[] }> {
   const session = await getOwnedChatSession(db, ownerId, sessionId);
-  const messages = await db
-    .selectFrom('messages')
-    .selectAll()
-    .where('session_id', '=', sessionId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-  return { session, messages };
+  return { session, messages: await listSessionMessages(db, sessionId) };
 }
