@@ -65,10 +65,17 @@ export async function runChatTurn(turn: ChatTurn): Promise<TurnOutcome> {
   const { memory, chatModel, settings, metrics } = dependencies;
   const requestId = request.request_id;
   const scope = await scopeOf(turn);
-  const [stored, companion] = await Promise.all([
-    scope ? memory?.storedAnswer(scope, requestId) : undefined,
-    companionOf(turn, scope),
-  ]);
+  // Everything the prompt needs starts at once; an answer stored before (a redelivery) wins
+  // over it, and the rest is then dropped unused.
+  const storedAnswer = scope ? memory?.storedAnswer(scope, requestId) : undefined;
+  const companionLookup = companionOf(turn, scope);
+  const historyLookup = scope && memory ? memory.history(scope) : Promise.resolve([]);
+  const retrievalLookup = companionLookup.then((found) =>
+    retrieveForTurn(dependencies.knowledge, scope?.ownerId ?? turn.userId, request, found),
+  );
+  // Observed now, so that a failure while a stored answer is replayed is not left unhandled.
+  Promise.all([historyLookup, retrievalLookup]).catch(() => undefined);
+  const stored = await storedAnswer;
   if (stored) {
     await publisher.replay(stored.content, stored.sources);
     return 'replayed';
@@ -76,9 +83,10 @@ export async function runChatTurn(turn: ChatTurn): Promise<TurnOutcome> {
   // A turn started before (a crash, a lost ack) may have streamed part of an answer.
   if (delivery.deliveryCount > 1) await publisher.interrupted();
 
-  const [history, retrieval] = await Promise.all([
-    scope && memory ? memory.history(scope) : [],
-    retrieveForTurn(dependencies.knowledge, scope?.ownerId ?? turn.userId, request, companion),
+  const [companion, history, retrieval] = await Promise.all([
+    companionLookup,
+    historyLookup,
+    retrievalLookup,
   ]);
   const sources: RagSource[] = retrieval.sources;
   const record = async (answer: string) => {

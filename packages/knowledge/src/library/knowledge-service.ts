@@ -178,21 +178,24 @@ export function createKnowledgeService(options: KnowledgeServiceOptions) {
         embedder: sameSpace ? options.embedder : createUnconfiguredEmbedder(),
         reranker: options.reranker,
       });
-      const result = await retriever.retrieve({
-        collection: vectorCollectionName(collection.id),
-        query,
-        topK: input.topK,
-        owner: ownerId,
-        ...(input.rerank === undefined ? {} : { rerank: input.rerank }),
-      });
+      const { db } = await options.openDb();
+      // Documents still indexing are counted while the search runs.
+      const [result, pending] = await Promise.all([
+        retriever.retrieve({
+          collection: vectorCollectionName(collection.id),
+          query,
+          topK: input.topK,
+          owner: ownerId,
+          ...(input.rerank === undefined ? {} : { rerank: input.rerank }),
+        }),
+        pendingDocuments(db, collection.id),
+      ]);
       const notices = [...result.notices];
       if (!sameSpace && collection.embedding_model !== LEXICAL_ONLY_MODEL) {
         notices.push(
           `collection "${collection.name}" was indexed with ${collection.embedding_model}; the configured embedder differs, so the search is lexical only until it is re-indexed`,
         );
       }
-      const { db } = await options.openDb();
-      const pending = await pendingDocuments(db, collection.id);
       if (pending.count > 0) {
         notices.push(
           `${pending.count} document(s) in "${collection.name}" are still being indexed (${pending.filenames.join(', ')}); answers may miss them`,

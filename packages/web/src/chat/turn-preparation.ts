@@ -27,15 +27,18 @@ export async function prepareTurn(
   user: AppUser,
   frame: TurnFrame,
 ): Promise<PreparedTurn> {
-  const companion =
+  const companionLookup =
     frame.companion_id === undefined
-      ? undefined
-      : await getCompanion(db, user.userId, frame.companion_id);
+      ? Promise.resolve(undefined)
+      : getCompanion(db, user.userId, frame.companion_id);
+  // Looked up while the session is; a failure is reported where it is awaited.
+  companionLookup.catch(() => undefined);
   if (frame.type === 'regenerate') {
     if (frame.session_id === undefined) {
       throw new PlatformError('invalid_input', 'there is nothing to regenerate in a new chat');
     }
     const { session, messages } = await listOwnedSessionMessages(db, user.userId, frame.session_id);
+    const companion = await companionLookup;
     const lastQuestion = messages.findLast((message) => message.role === 'user');
     if (!lastQuestion) throw new PlatformError('invalid_input', 'this chat has no question yet');
     return {
@@ -47,7 +50,10 @@ export async function prepareTurn(
     };
   }
   if (frame.session_id !== undefined) {
-    const session = await getOwnedChatSession(db, user.userId, frame.session_id);
+    const [session, companion] = await Promise.all([
+      getOwnedChatSession(db, user.userId, frame.session_id),
+      companionLookup,
+    ]);
     return {
       sessionId: session.id,
       title: session.title,
@@ -56,6 +62,7 @@ export async function prepareTurn(
       message: frame.message,
     };
   }
+  const companion = await companionLookup;
   const title = frame.message.replace(/\s+/g, ' ').trim().slice(0, 60);
   const session = await createChatSession(db, {
     ownerId: user.userId,
