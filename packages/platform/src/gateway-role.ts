@@ -3,66 +3,43 @@
  * all behind accounts. At start it makes sure an admin exists (HOMELAB_ADMIN_EMAIL /
  * HOMELAB_ADMIN_PASSWORD, or a password printed once) and stores HOMELAB_BOOTSTRAP_TOKEN.
  */
+import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
-import {
-  encodeMessage,
-  subjects,
-  toPlatformError,
-  unixSeconds,
-  type LoginEvent,
-} from '@homelab-ai/contracts';
-import type { Logger } from '@homelab-ai/observability';
-import { getCompanion, isUuid, listCompanions } from '@homelab-ai/metadata-db';
+import type { AuthConfig } from '@homelab-ai/config';
+import { toPlatformError } from '@homelab-ai/contracts';
 import {
   addOpsRoutes,
   addStaticRoutes,
-  authenticateUpgrade,
   countRequests,
-  createChatSocketHandler,
-  createGatewayApp,
-  ensureBootstrapAdmin,
   startHttpServer,
-  type Authenticator,
   type RunningHttpServer,
-} from '@homelab-ai/web';
-import { chatModelChoices } from './chat-model-choices.js';
+  type SocketHandler,
+} from '@homelab-ai/web/serving';
+import type { GatewayParts } from './gateway-parts.js';
+import { databaseExists } from './knowledge.js';
 import type { Platform } from './platform.js';
 
-/** Each missing or failing model service, with the command or variable that fixes it. */
-async function modelWarnings(platform: Platform): Promise<string[]> {
-  const { chatModel, models } = platform;
-  const services = [
-    chatModel,
-    models.embedder,
-    models.reranker,
-    models.transcriber,
-    models.synthesizer,
-  ];
-  const reports = await Promise.all(services.map((service) => service.health()));
-  return reports.filter((report) => !report.healthy).map((report) => report.detail);
-}
-
-interface GatewayParts {
-  app: Hono;
-  authenticator: Authenticator;
-}
-
 /**
- * Starts serving at once: health, metrics and assets answer immediately, everything else
- * waits for the metadata database (PGlite takes seconds to open) and the first admin.
+ * Starts serving at once: health, metrics and assets answer immediately; the first other
+ * request opens the metadata database (PGlite takes seconds, in its worker thread) and makes
+ * sure the first admin exists, and it and every later one wait for that.
  */
 export async function startGatewayRole(platform: Platform): Promise<RunningHttpServer> {
   const logger = platform.logger.child({ role: 'gateway' });
+  const auth = firstStartAuth(platform);
   let parts: Promise<GatewayParts> | undefined;
   const ready = () => {
-    parts ??= buildGateway(platform, logger);
+    parts ??= import('./gateway-parts.js').then(({ buildGateway }) =>
+      buildGateway(platform, logger, auth),
+    );
     parts.catch((error: unknown) => {
       logger.error({ err: error }, 'the gateway could not start; retrying on the next request');
       parts = undefined;
     });
     return parts;
   };
-  void ready();
+  // A server database connects at start anyway: be ready for the first request.
+  if (platform.config.stores.databaseUrl !== undefined) void ready().catch(() => undefined);
   const front = new Hono();
   for (const path of ['/healthz', '/metrics', '/static/*']) {
     front.use(path, countRequests(platform.metrics));
@@ -84,69 +61,47 @@ export async function startGatewayRole(platform: Platform): Promise<RunningHttpS
       );
     }
   });
-  const chatSocket = createChatSocketHandler({
-    bus: platform.bus,
-    logger,
-    openDb: () => platform.stores.db.open(),
-    authenticate: async (request) => authenticateUpgrade((await ready()).authenticator, request),
-  });
+  // Frames that arrive while the gateway loads are kept and replayed to its handler.
+  const chatSocket: SocketHandler = (socket, request) => {
+    const early: Buffer[] = [];
+    const keep = (data: Buffer) => early.push(data);
+    socket.on('message', keep);
+    ready().then(
+      ({ chatSocket: handle }) => {
+        socket.off('message', keep);
+        handle(socket, request);
+        for (const data of early) socket.emit('message', data);
+      },
+      () => socket.close(1011, 'the gateway is not ready'),
+    );
+  };
   return startHttpServer(front, platform.config.http, { '/ws/chat': chatSocket });
 }
 
-async function buildGateway(platform: Platform, logger: Logger): Promise<GatewayParts> {
-  const { config, bus, stores } = platform;
-  const metadata = await stores.db.open();
-  const bootstrap = await ensureBootstrapAdmin({ db: metadata.db, settings: config.auth, logger });
-  if (bootstrap.created) logger.info({ email: bootstrap.email }, 'first admin account created');
-  const listModels = chatModelChoices(config, platform.chatModel);
-  const openDb = () => stores.db.open();
-
-  const publishLogin = (user: { id: string; display_name: string }) => {
-    const event: LoginEvent = {
-      user_id: user.id,
-      username: user.display_name,
-      timestamp: unixSeconds(),
-    };
-    bus
-      .publish(subjects.chatLogin(user.id), encodeMessage(event), { persist: true })
-      .catch((error: unknown) => logger.warn({ err: error }, 'login event not published'));
-  };
-
-  return createGatewayApp({
-    health: () => platform.health(),
-    metrics: platform.metrics,
-    auth: {
-      db: metadata.db,
-      cache: stores.cache,
-      settings: config.auth,
-      logger,
-      onSignIn: publishLogin,
-    },
-    app: {
-      openDb,
-      knowledge: () => platform.knowledge.service(),
-      listModels,
-      warnings: () => modelWarnings(platform),
-    },
-    knowledge: {
-      knowledge: () => platform.knowledge.service(),
-      maxUploadBytes: config.ingestion.maxUploadBytes,
-    },
-    openAi: {
-      bus,
-      logger,
-      listModels,
-      // `companion` may be a companion's id or its name.
-      resolveCompanion: async (principal, companion) => {
-        const { db } = await openDb();
-        if (isUuid(companion)) {
-          return getCompanion(db, principal.userId, companion)
-            .then((found) => found.id)
-            .catch(() => undefined);
-        }
-        const all = await listCompanions(db, principal.userId);
-        return all.find((item) => item.name.toLowerCase() === companion.toLowerCase())?.id;
-      },
-    },
-  });
+/**
+ * On the first start with the embedded database, the admin's generated password is printed
+ * now, although the database (and the account) is only made on first use.
+ */
+function firstStartAuth(platform: Platform): AuthConfig {
+  const { config } = platform;
+  const generate =
+    !databaseExists(config) &&
+    config.auth.adminPassword === undefined &&
+    config.auth.mode !== 'none';
+  if (!generate) return config.auth;
+  const adminPassword = randomBytes(15).toString('base64url');
+  process.stdout.write(
+    [
+      '',
+      '================================================================',
+      '  Homelab AI: first start. Sign in as the admin with',
+      `    email:    ${config.auth.adminEmail}`,
+      `    password: ${adminPassword}`,
+      '  This password is shown only now. Change it under Account, or',
+      '  set HOMELAB_ADMIN_PASSWORD before the first start.',
+      '================================================================',
+      '',
+    ].join('\n'),
+  );
+  return { ...config.auth, adminPassword };
 }

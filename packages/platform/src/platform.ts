@@ -10,7 +10,7 @@ import {
   type Logger,
   type PlatformMetrics,
 } from '@homelab-ai/observability';
-import { summarizeHealth, type HealthReport } from '@homelab-ai/web';
+import { summarizeHealth, type HealthReport } from '@homelab-ai/web/serving';
 import { createBusFromConfig, createChatModelFromConfig } from './adapters.js';
 import { createKnowledge, type Knowledge } from './knowledge.js';
 import { createModelServicesFromConfig, type ModelServices } from './model-services.js';

@@ -8,7 +8,7 @@ import {
   startVoiceAssistant,
   type RunningHandler,
 } from '@homelab-ai/handlers';
-import { addOpsRoutes, startHttpServer, type RunningHttpServer } from '@homelab-ai/web';
+import { addOpsRoutes, startHttpServer, type RunningHttpServer } from '@homelab-ai/web/serving';
 import { databaseExists } from './knowledge.js';
 import type { Platform } from './platform.js';
 

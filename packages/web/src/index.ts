@@ -1,6 +1,7 @@
 export * from './gateway/health-report.js';
 export * from './gateway/http-server.js';
 export * from './gateway/gateway-app.js';
+export { countRequests } from './gateway/count-requests.js';
 export { addOpsRoutes } from './gateway/ops-routes.js';
 export { addStaticRoutes } from './gateway/static-assets.js';
 export { createChatSocketHandler, type ChatSocketSettings } from './chat/chat-socket.js';

@@ -3,7 +3,8 @@
  * knowledge API and the OpenAI-compatible API. Everything but health, assets and sign-in is
  * behind the authentication guard and acts for the signed-in user.
  */
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
+import { countRequests } from './count-requests.js';
 import type { PlatformMetrics } from '@homelab-ai/observability';
 import { addKnowledgeRoutes, type KnowledgeRoutesDeps } from '../api/knowledge-routes.js';
 import type { AppDeps } from '../app/app-deps.js';
@@ -48,15 +49,6 @@ const GUARDED = [
   '/api/companions',
   '/api/companions/*',
 ];
-
-/** Counts each request by route and status in `homelab_http_requests_total`. */
-export function countRequests(metrics: PlatformMetrics): MiddlewareHandler {
-  return async (context, next) => {
-    await next();
-    const route = context.req.routePath || 'unmatched';
-    metrics.httpRequests.inc({ route, status: String(context.res.status) });
-  };
-}
 
 export function createGatewayApp(dependencies: GatewayDependencies): Gateway {
   const app = new Hono();

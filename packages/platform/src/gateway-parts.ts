@@ -1,0 +1,106 @@
+/**
+ * The heavy part of the gateway, imported on the first request that needs it: the metadata
+ * database, the first admin, accounts, the Companions app, the APIs and the chat socket.
+ */
+import type { AuthConfig } from '@homelab-ai/config';
+import { encodeMessage, subjects, unixSeconds, type LoginEvent } from '@homelab-ai/contracts';
+import type { Logger } from '@homelab-ai/observability';
+import { getCompanion, isUuid, listCompanions } from '@homelab-ai/metadata-db';
+import {
+  authenticateUpgrade,
+  createChatSocketHandler,
+  createGatewayApp,
+  ensureBootstrapAdmin,
+  type SocketHandler,
+} from '@homelab-ai/web';
+import type { Hono } from 'hono';
+import { chatModelChoices } from './chat-model-choices.js';
+import type { Platform } from './platform.js';
+
+export interface GatewayParts {
+  app: Hono;
+  chatSocket: SocketHandler;
+}
+
+/** Each missing or failing model service, with the command or variable that fixes it. */
+async function modelWarnings(platform: Platform): Promise<string[]> {
+  const { chatModel, models } = platform;
+  const services = [
+    chatModel,
+    models.embedder,
+    models.reranker,
+    models.transcriber,
+    models.synthesizer,
+  ];
+  const reports = await Promise.all(services.map((service) => service.health()));
+  return reports.filter((report) => !report.healthy).map((report) => report.detail);
+}
+
+export async function buildGateway(
+  platform: Platform,
+  logger: Logger,
+  auth: AuthConfig,
+): Promise<GatewayParts> {
+  const { config, bus, stores } = platform;
+  const metadata = await stores.db.open();
+  const bootstrap = await ensureBootstrapAdmin({ db: metadata.db, settings: auth, logger });
+  if (bootstrap.created) logger.info({ email: bootstrap.email }, 'first admin account created');
+  const listModels = chatModelChoices(config, platform.chatModel);
+  const openDb = () => stores.db.open();
+
+  const publishLogin = (user: { id: string; display_name: string }) => {
+    const event: LoginEvent = {
+      user_id: user.id,
+      username: user.display_name,
+      timestamp: unixSeconds(),
+    };
+    bus
+      .publish(subjects.chatLogin(user.id), encodeMessage(event), { persist: true })
+      .catch((error: unknown) => logger.warn({ err: error }, 'login event not published'));
+  };
+
+  const { app, authenticator } = createGatewayApp({
+    health: () => platform.health(),
+    metrics: platform.metrics,
+    auth: {
+      db: metadata.db,
+      cache: stores.cache,
+      settings: auth,
+      logger,
+      onSignIn: publishLogin,
+    },
+    app: {
+      openDb,
+      knowledge: () => platform.knowledge.service(),
+      listModels,
+      warnings: () => modelWarnings(platform),
+    },
+    knowledge: {
+      knowledge: () => platform.knowledge.service(),
+      maxUploadBytes: config.ingestion.maxUploadBytes,
+    },
+    openAi: {
+      bus,
+      logger,
+      listModels,
+      // `companion` may be a companion's id or its name.
+      resolveCompanion: async (principal, companion) => {
+        const { db } = await openDb();
+        if (isUuid(companion)) {
+          return getCompanion(db, principal.userId, companion)
+            .then((found) => found.id)
+            .catch(() => undefined);
+        }
+        const all = await listCompanions(db, principal.userId);
+        return all.find((item) => item.name.toLowerCase() === companion.toLowerCase())?.id;
+      },
+    },
+  });
+  const chatSocket = createChatSocketHandler({
+    bus,
+    logger,
+    openDb,
+    authenticate: (request) => authenticateUpgrade(authenticator, request),
+  });
+  return { app, chatSocket };
+}
