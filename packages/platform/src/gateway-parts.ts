@@ -11,6 +11,7 @@ import {
   createChatSocketHandler,
   createGatewayApp,
   ensureBootstrapAdmin,
+  type ServiceWarning,
   type SocketHandler,
 } from '@homelab-ai/web';
 import type { Hono } from 'hono';
@@ -23,17 +24,24 @@ export interface GatewayParts {
 }
 
 /** Each missing or failing model service, with the command or variable that fixes it. */
-async function modelWarnings(platform: Platform): Promise<string[]> {
+async function modelWarnings(platform: Platform): Promise<ServiceWarning[]> {
   const { chatModel, models } = platform;
-  const services = [
-    chatModel,
-    models.embedder,
-    models.reranker,
-    models.transcriber,
-    models.synthesizer,
-  ];
-  const reports = await Promise.all(services.map((service) => service.health()));
-  return reports.filter((report) => !report.healthy).map((report) => report.detail);
+  const services = {
+    llm: chatModel,
+    embeddings: models.embedder,
+    reranker: models.reranker,
+    stt: models.transcriber,
+    tts: models.synthesizer,
+  };
+  const reports = await Promise.all(
+    Object.entries(services).map(async ([service, port]) => ({
+      service,
+      report: await port.health(),
+    })),
+  );
+  return reports
+    .filter(({ report }) => !report.healthy)
+    .map(({ service, report }) => ({ service, detail: report.detail }));
 }
 
 export async function buildGateway(

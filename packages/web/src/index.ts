@@ -5,7 +5,7 @@ export { countRequests } from './gateway/count-requests.js';
 export { addOpsRoutes } from './gateway/ops-routes.js';
 export { addStaticRoutes } from './gateway/static-assets.js';
 export { createChatSocketHandler, type ChatSocketSettings } from './chat/chat-socket.js';
-export type { AppDeps, AppUser, ChatModelChoice } from './app/app-deps.js';
+export type { AppDeps, AppUser, ChatModelChoice, ServiceWarning } from './app/app-deps.js';
 export { SOCKET_CLOSE } from './chat/chat-socket.js';
 export type { ServerFrame, SocketFrame } from './chat/chat-socket-protocol.js';
 export { addKnowledgeRoutes, type KnowledgeRoutesDeps } from './api/knowledge-routes.js';

@@ -15,6 +15,13 @@ export interface ChatModelChoice {
   id: string;
 }
 
+/** A model service that is missing or failing, and what its health says (how to fix it). */
+export interface ServiceWarning {
+  /** `llm`, `embeddings`, `reranker`, `stt` or `tts`. */
+  service: string;
+  detail: string;
+}
+
 export interface AppDeps {
   openDb(): Promise<MetadataDb>;
   knowledge(): Promise<KnowledgeService>;
@@ -25,7 +32,7 @@ export interface AppDeps {
   /** Chat models the user can pick; the first is the default. */
   listModels(): Promise<ChatModelChoice[]>;
   /** Problems worth a banner: missing or failing model services, with how to fix them. */
-  warnings(): Promise<string[]>;
+  warnings(): Promise<ServiceWarning[]>;
   /** Whether the page shows sign-out (not when a proxy or single-user mode signs people in). */
   canSignOut(context: Context): boolean;
 }

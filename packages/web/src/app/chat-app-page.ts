@@ -7,7 +7,7 @@ import type {
   Message,
 } from '@homelab-ai/metadata-db';
 import { escapeHtml } from '../chat/html.js';
-import type { ChatModelChoice } from './app-deps.js';
+import type { ChatModelChoice, ServiceWarning } from './app-deps.js';
 import { renderMessages } from './message-view.js';
 import { renderSessionList } from './session-list.js';
 
@@ -17,7 +17,7 @@ export interface ChatPageView {
   companions: readonly CompanionView[];
   collections: readonly CollectionSummary[];
   models: readonly ChatModelChoice[];
-  warnings: readonly string[];
+  warnings: readonly ServiceWarning[];
 }
 
 function options<T>(
@@ -86,11 +86,22 @@ function exportLinks(session: ChatSession | undefined): string {
   return `<span class="export">Export: <a href="/api/sessions/${id}/export?format=md" download>Markdown</a> · <a href="/api/sessions/${id}/export?format=json" download>JSON</a></span>`;
 }
 
+/** The chat model's problem in plain view; the optional services' behind one summary line. */
+function renderWarnings(warnings: readonly ServiceWarning[]): string {
+  const item = (warning: ServiceWarning) =>
+    `<div class="warning" role="status">${escapeHtml(warning.detail)}</div>`;
+  const llm = warnings.filter((warning) => warning.service === 'llm').map(item);
+  const others = warnings.filter((warning) => warning.service !== 'llm');
+  const names = others.map((warning) => warning.service).join(', ');
+  const optional = others.length
+    ? `<details class="more-warnings"><summary>Optional model services not ready: ${escapeHtml(names)}</summary>${others.map(item).join('')}</details>`
+    : '';
+  return llm.join('') + optional;
+}
+
 export function renderChatBody(view: ChatPageView): string {
   const session = view.current?.session;
-  const warnings = view.warnings
-    .map((warning) => `<div class="warning" role="status">${escapeHtml(warning)}</div>`)
-    .join('');
+  const warnings = renderWarnings(view.warnings);
   const title = session ? session.title || 'New chat' : 'New chat';
   return `<div class="chat-layout" id="main">
   <aside id="sidebar" aria-label="Chats">
