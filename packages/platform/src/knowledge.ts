@@ -10,7 +10,7 @@ import type { PlatformConfig } from '@homelab-ai/config';
 import type { KnowledgeService } from '@homelab-ai/knowledge';
 import type { Logger } from '@homelab-ai/observability';
 import type { KnowledgeParts } from './knowledge-parts.js';
-import { localOwner } from './local-owner.js';
+import { pipelineOwner } from './pipeline-owner.js';
 import type { ModelServices } from './model-services.js';
 import { createEmbeddedPipelineEngine, type EmbeddedPipelineEngine } from './pipeline-engine.js';
 import type { Stores } from './stores.js';
@@ -18,15 +18,13 @@ import type { Stores } from './stores.js';
 export interface Knowledge {
   service(): Promise<KnowledgeService>;
   engine: EmbeddedPipelineEngine;
-  /** The owner of everything before accounts exist. */
-  localOwner: () => Promise<string>;
 }
 
 export function createKnowledge(
   config: PlatformConfig,
   parts: { bus: Bus; stores: Stores; models: ModelServices; logger: Logger },
 ): Knowledge {
-  const owner = localOwner(() => parts.stores.db.open(), config.auth);
+  const owner = pipelineOwner(() => parts.stores.db.open(), config.auth);
   let loading: Promise<KnowledgeParts> | undefined;
   const load = () =>
     (loading ??= import('./knowledge-parts.js').then(({ createKnowledgeParts }) =>
@@ -34,7 +32,6 @@ export function createKnowledge(
     ));
   return {
     service: async () => (await load()).service,
-    localOwner: owner,
     engine: createEmbeddedPipelineEngine({
       openDb: () => parts.stores.db.open(),
       objects: parts.stores.objects,

@@ -6,7 +6,7 @@
 import type { AuthConfig } from '@homelab-ai/config';
 import type { MetadataDb } from '@homelab-ai/metadata-db';
 
-export function localOwner(
+export function pipelineOwner(
   openDb: () => Promise<MetadataDb>,
   auth: AuthConfig,
 ): () => Promise<string> {
