@@ -4,15 +4,21 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig } from '@homelab-ai/config';
-import { encodeMessage, subjects, type ChatRequestInput } from '@homelab-ai/contracts';
+import {
+  decodeMessage,
+  encodeMessage,
+  subjects,
+  type ChatRequestInput,
+  type PipelineStatus,
+} from '@homelab-ai/contracts';
 import type { Bus } from '@homelab-ai/bus';
 import { createSilentLogger } from '@homelab-ai/observability';
-import { startLoopbackLlm } from '@homelab-ai/testkit';
+import { eventually, startLoopbackLlm } from '@homelab-ai/testkit';
 import { listenToTurn } from '@homelab-ai/handlers/testing';
 import { createPlatform } from './platform.js';
 import { startRoles } from './roles.js';
@@ -62,6 +68,59 @@ describe('the chat-handler role', () => {
       await roles.stop();
       await llm.close();
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('lets a bus client chat about documents it ingested over the bus', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'chat-role-bus-'));
+    const imports = await mkdtemp(join(tmpdir(), 'chat-role-imports-'));
+    await writeFile(
+      join(imports, 'lighthouse.md'),
+      '# Lighthouse\n\nThe lighthouse lamp is serviced every second Tuesday by Marguerite.\n',
+    );
+    const llm = await startLoopbackLlm();
+    const config = loadConfig({
+      PORT: '0',
+      HOMELAB_DATA_DIR: dataDir,
+      LLM_BASE_URL: llm.baseUrl,
+      INGEST_LOCAL_ROOTS: imports,
+    });
+    const platform = await createPlatform(config, { logger: createSilentLogger() });
+    const roles = await startRoles(platform, ['chat-handler', 'pipeline-bridge']);
+    try {
+      const statuses: PipelineStatus[] = [];
+      await platform.bus.subscribe('ai.pipeline.status.*', (message) => {
+        statuses.push(decodeMessage(message.data) as PipelineStatus);
+      });
+      await platform.bus.publish(
+        'ai.pipeline.trigger',
+        encodeMessage({
+          request_id: 'ingest-lighthouse',
+          pipeline: 'document-ingestion',
+          parameters: { 'source-url': imports, 'collection-name': 'coast' },
+        }),
+      );
+      await eventually(
+        () => (statuses.some((status) => status.status === 'succeeded') ? true : undefined),
+        'the ingestion to succeed',
+        60_000,
+      );
+      const final = await ask(platform.bus, {
+        request_id: randomUUID(),
+        user_id: 'keeper',
+        message: 'Who services the lighthouse lamp?',
+        enable_rag: true,
+        collection: 'coast',
+      });
+      assert.equal(final.success, true, final.error);
+      assert.equal(final.used_rag, true);
+      assert.match(final.rag_sources[0]?.text ?? '', /Marguerite/);
+      assert.match(final.rag_sources[0]?.source ?? '', /lighthouse\.md$/);
+    } finally {
+      await roles.stop();
+      await llm.close();
+      await rm(dataDir, { recursive: true, force: true });
+      await rm(imports, { recursive: true, force: true });
     }
   });
 });

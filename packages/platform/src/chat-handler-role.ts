@@ -19,7 +19,14 @@ export function startChatHandlerRole(
     ...context,
     chatModel: platform.chatModel,
     memory: createChatMemory({ openDb: () => stores.db.open(), cache: stores.cache }),
-    knowledge: createChatKnowledge(() => platform.knowledge.service()),
+    knowledge: createChatKnowledge(() => platform.knowledge.service(), {
+      owner: platform.knowledge.pipelineOwner,
+      isBusClient: async (ownerId) => {
+        const { findUserById } = await import('@homelab-ai/metadata-db');
+        const user = await findUserById((await stores.db.open()).db, ownerId);
+        return user?.email.endsWith('@bus.local') ?? false;
+      },
+    }),
     synthesizer: platform.models.synthesizer,
     settings: {
       ...consumerSettings,

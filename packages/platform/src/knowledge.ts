@@ -18,6 +18,8 @@ import type { Stores } from './stores.js';
 export interface Knowledge {
   service(): Promise<KnowledgeService>;
   engine: EmbeddedPipelineEngine;
+  /** Who owns what is ingested over the bus (the first admin). */
+  pipelineOwner: () => Promise<string>;
 }
 
 export function createKnowledge(
@@ -32,6 +34,7 @@ export function createKnowledge(
     ));
   return {
     service: async () => (await load()).service,
+    pipelineOwner: owner,
     engine: createEmbeddedPipelineEngine({
       openDb: () => parts.stores.db.open(),
       objects: parts.stores.objects,
