@@ -5,6 +5,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { PlatformError } from '@homelab-ai/contracts';
 import { toDatabaseError } from '../database-errors.js';
+import { isUuid } from './ids.js';
 import {
   toJson,
   type Database,
@@ -207,14 +208,12 @@ export async function finishPipelineRun(
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A run and its steps, or undefined when there is none (also for an id that is no uuid). */
 export async function getPipelineRun(
   db: Kysely<Database>,
   runId: string,
 ): Promise<PipelineRunWithSteps | undefined> {
-  if (!UUID.test(runId)) return undefined;
+  if (!isUuid(runId)) return undefined;
   try {
     const run = await db
       .selectFrom('pipeline_runs')
