@@ -25,6 +25,8 @@ export interface ChatModel {
   readonly adapter: string;
   /** The model in use, as far as it is known. */
   readonly modelName: string;
+  /** The models the server offers, when it can say (OpenAI-compatible `/models`). */
+  listModels?(signal?: AbortSignal): Promise<string[]>;
   /** Streams text deltas; throws a PlatformError naming the service on failure. */
   stream(generation: ChatGeneration): AsyncIterable<string>;
   health(): Promise<PortHealth>;

@@ -65,10 +65,10 @@ class OpenAiChatModel implements ChatModel {
     return headers;
   }
 
-  private async listModels(signal: AbortSignal): Promise<string[]> {
+  async listModels(signal?: AbortSignal): Promise<string[]> {
     const response = await fetchWithReconnect(`${this.baseUrl}/models`, {
       headers: this.headers(),
-      signal,
+      signal: signal ?? null,
     });
     if (!response.ok)
       throw new PlatformError(
