@@ -16,14 +16,17 @@ import {
 } from '@homelab-ai/web';
 import type { Hono } from 'hono';
 import { chatModelChoices } from './chat-model-choices.js';
-import type { Platform } from './platform.js';
+import { componentHealth, type Platform } from './platform.js';
 
 export interface GatewayParts {
   app: Hono;
   chatSocket: SocketHandler;
 }
 
-/** Each missing or failing model service, with the command or variable that fixes it. */
+/**
+ * Each missing or failing model service, with the command or variable that fixes it; a service
+ * that does not answer in time counts as failing (as on `/healthz`).
+ */
 async function modelWarnings(platform: Platform): Promise<ServiceWarning[]> {
   const { chatModel, models } = platform;
   const services = {
@@ -36,12 +39,12 @@ async function modelWarnings(platform: Platform): Promise<ServiceWarning[]> {
   const reports = await Promise.all(
     Object.entries(services).map(async ([service, port]) => ({
       service,
-      report: await port.health(),
+      health: await componentHealth(port),
     })),
   );
   return reports
-    .filter(({ report }) => !report.healthy)
-    .map(({ service, report }) => ({ service, detail: report.detail }));
+    .filter(({ health }) => !health.healthy)
+    .map(({ service, health }) => ({ service, detail: health.detail }));
 }
 
 export async function buildGateway(
@@ -53,7 +56,7 @@ export async function buildGateway(
   const metadata = await stores.db.open();
   const bootstrap = await ensureBootstrapAdmin({ db: metadata.db, settings: auth, logger });
   if (bootstrap.created) logger.info({ email: bootstrap.email }, 'first admin account created');
-  const listModels = chatModelChoices(config, platform.chatModel);
+  const listModels = chatModelChoices(platform.chatModel);
   const openDb = () => stores.db.open();
 
   const publishLogin = (user: { id: string; display_name: string }) => {

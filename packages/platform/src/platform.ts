@@ -37,7 +37,7 @@ interface ReportsHealth {
 }
 
 /** One port's health; a check that hangs (a server gone quiet) counts as unhealthy. */
-async function componentHealth(port: ReportsHealth): Promise<ComponentHealth> {
+export async function componentHealth(port: ReportsHealth): Promise<ComponentHealth> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
