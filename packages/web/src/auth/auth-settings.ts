@@ -1,30 +1,13 @@
 /**
- * What the auth module needs to know: the same shape as `config.auth` of @homelab-ai/config
- * (the gateway passes that object), plus limits that tests may shorten.
+ * What the auth module needs to know: `config.auth` of @homelab-ai/config (the gateway passes
+ * that object), plus limits that tests may shorten.
  */
-export interface OidcProviderSettings {
-  id: string;
-  name: string;
-  issuer: string;
-  clientId: string;
-  clientSecret: string | undefined;
-  scopes: string[];
-}
+import type { AuthConfig, OidcProviderConfig } from '@homelab-ai/config';
 
-export type AuthMode = 'local' | 'trusted-header' | 'none';
+export type OidcProviderSettings = OidcProviderConfig;
+export type AuthMode = AuthConfig['mode'];
 
-export interface AuthSettings {
-  mode: AuthMode;
-  adminEmail: string;
-  adminPassword: string | undefined;
-  bootstrapToken: string | undefined;
-  sessionTtlHours: number;
-  secureCookies: 'auto' | 'always' | 'never';
-  trustedHeaders: { email: string[]; name: string[] };
-  trustedProxies: string[];
-  oidcProviders: OidcProviderSettings[];
-  publicUrl: string | undefined;
-  signup: 'closed' | 'open';
+export interface AuthSettings extends AuthConfig {
   /** Failed sign-ins allowed per address and per email within the window. */
   loginRateLimit?: { maxFailures: number; windowMs: number };
 }
