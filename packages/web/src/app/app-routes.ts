@@ -45,7 +45,7 @@ export function addAppRoutes(app: Hono, deps: AppDeps): void {
         user,
         csrfToken: deps.csrfTokenOf(context),
         canSignOut: deps.canSignOut(context),
-        scripts: ['marked.js', 'purify.js', 'highlight.js', 'app.js'],
+        scripts: ['marked.js', 'purify.js', 'highlight.js', 'app.js', 'uploads.js'],
         body,
       }),
     );

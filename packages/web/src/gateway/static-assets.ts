@@ -12,6 +12,7 @@ const stylesheet = 'text/css; charset=utf-8';
 const ASSETS: Record<string, { path: string | URL; type: string }> = {
   'app.css': { path: new URL('app.css', publicDir), type: stylesheet },
   'app.js': { path: new URL('app.js', publicDir), type: javascript },
+  'uploads.js': { path: new URL('uploads.js', publicDir), type: javascript },
   'marked.js': {
     path: join(dirname(require.resolve('marked')), 'marked.umd.js'),
     type: javascript,
