@@ -20,3 +20,12 @@ export function decodeMessage(bytes: Uint8Array): unknown {
     );
   }
 }
+
+/** Decodes MessagePack, or gives undefined for malformed bytes (when a caller only peeks). */
+export function tryDecodeMessage(bytes: Uint8Array): unknown {
+  try {
+    return decode(bytes);
+  } catch {
+    return undefined;
+  }
+}

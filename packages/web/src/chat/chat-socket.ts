@@ -10,7 +10,7 @@ import {
   chatResponseSchema,
   chatStreamEventSchema,
   greetingResponseSchema,
-  decodeMessage,
+  tryDecodeMessage,
   encodeMessage,
   subjects,
   toPlatformError,
@@ -87,7 +87,7 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
       const subscription = await bus.subscribe(
         subjects.greetingResponse(user.userId),
         (message) => {
-          const greeting = greetingResponseSchema.safeParse(decodeOrUndefined(message.data));
+          const greeting = greetingResponseSchema.safeParse(tryDecodeMessage(message.data));
           if (greeting.success) send({ type: 'greeting', text: greeting.data.greeting });
         },
       );
@@ -112,7 +112,7 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
       }
       const requestId = randomUUID();
       const onStream = (busMessage: BusMessage) => {
-        const event = chatStreamEventSchema.safeParse(decodeOrUndefined(busMessage.data));
+        const event = chatStreamEventSchema.safeParse(tryDecodeMessage(busMessage.data));
         if (!event.success) return;
         if (event.data.type === 'chunk') {
           send({ type: 'chunk', request_id: requestId, content: event.data.content });
@@ -122,7 +122,7 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
       };
       const onResponse = (busMessage: BusMessage) => {
         endTurn(requestId);
-        const reply = decodeOrUndefined(busMessage.data);
+        const reply = tryDecodeMessage(busMessage.data);
         const parsed = chatResponseSchema.safeParse(reply);
         if (parsed.success) {
           const { success, response, rag_sources, error, error_type } = parsed.data;
@@ -238,15 +238,6 @@ function failedFrame(requestId: string, message: string): ServerFrame {
     sources: [],
     error: message,
   };
-}
-
-/** The final reply, or undefined when it is not even MessagePack. */
-function decodeOrUndefined(data: Uint8Array): unknown {
-  try {
-    return decodeMessage(data);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The message of an error reply `{error, message, type}`, if that is what came back. */

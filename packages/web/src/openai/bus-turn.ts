@@ -8,7 +8,7 @@ import {
   PlatformError,
   chatResponseSchema,
   chatStreamEventSchema,
-  decodeMessage,
+  tryDecodeMessage,
   decodeWith,
   encodeMessage,
   subjects,
@@ -143,7 +143,7 @@ export class BusTurn {
   }
 
   private onResponse(message: BusMessage): void {
-    const reply = decodeOrUndefined(message.data);
+    const reply = tryDecodeMessage(message.data);
     const parsed = chatResponseSchema.safeParse(reply);
     if (!parsed.success) {
       this.fail(errorFromReply(reply));
@@ -161,14 +161,6 @@ export class BusTurn {
       this.push({ kind: 'text-delta', content: response.response.slice(this.streamed.length) });
     }
     this.push({ kind: 'turn-finished', response });
-  }
-}
-
-function decodeOrUndefined(data: Uint8Array): unknown {
-  try {
-    return decodeMessage(data);
-  } catch {
-    return undefined;
   }
 }
 
