@@ -21,7 +21,8 @@ import {
 } from '@homelab-ai/metadata-db';
 import { createMemorySessionCache, type SessionCache } from '@homelab-ai/session-cache';
 import { startPostgresServer, startRedisServer } from '@homelab-ai/testkit';
-import { createChatMemory, historyKey, titleFromMessage } from './chat-memory.js';
+import { chatSessionTitle } from '@homelab-ai/metadata-db';
+import { createChatMemory, historyKey } from './chat-memory.js';
 
 interface Backing {
   metadata: MetadataDb;
@@ -117,7 +118,7 @@ function runChatMemorySuite(name: string, open: () => Promise<Backing>) {
         2,
       );
       const named = await memory.resolve({ userId: scope.ownerId, sessionId: scope.sessionId });
-      assert.equal(named.title, titleFromMessage(first.question));
+      assert.equal(named.title, chatSessionTitle(first.question));
       assert.ok(named.title.length <= 61 && named.title.endsWith('…'), named.title);
       await memory.record(named, turn('A later question does not rename it'));
       const still = await memory.resolve({ userId: scope.ownerId, sessionId: scope.sessionId });

@@ -27,6 +27,7 @@ import {
   latestChatSessionTitle,
   recentSessionMessages,
   recordUserLogin,
+  chatSessionTitle,
   titleUntitledChatSession,
   type Message,
   type MessageSource,
@@ -44,19 +45,9 @@ export interface ChatMemorySettings {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SCOPE_CACHE_MS = 30_000;
 const SCOPE_CACHE_ENTRIES = 10_000;
-const TITLE_CHARS = 60;
 
 /** The key of a session's history in the cache. */
 export const historyKey = (sessionId: string) => `chat:${sessionId}`;
-
-/** A title from a session's first message: its first ~60 characters, on a word boundary. */
-export function titleFromMessage(message: string): string {
-  const text = message.replace(/\s+/g, ' ').trim();
-  if (text.length <= TITLE_CHARS) return text;
-  const cut = text.slice(0, TITLE_CHARS);
-  const space = cut.lastIndexOf(' ');
-  return `${space > TITLE_CHARS / 2 ? cut.slice(0, space) : cut}…`;
-}
 
 export const answerRequestId = (requestId: string) => `${requestId}:answer`;
 
@@ -195,7 +186,7 @@ export function createChatMemory(
           sources: turn.sources.map(toMessageSource),
         });
         if (!scope.title) {
-          await titleUntitledChatSession(trx, scope.sessionId, titleFromMessage(turn.question));
+          await titleUntitledChatSession(trx, scope.sessionId, chatSessionTitle(turn.question));
         }
         return answer.inserted;
       }).catch((error: unknown) => {
@@ -203,7 +194,7 @@ export function createChatMemory(
         scopes.clear();
         throw error;
       });
-      scope.title ||= titleFromMessage(turn.question);
+      scope.title ||= chatSessionTitle(turn.question);
       const key = historyKey(scope.sessionId);
       // Regenerating replaced an answer the cache holds: the next turn reloads from the DB.
       if (turn.regenerate) return cache.clearHistory(key);

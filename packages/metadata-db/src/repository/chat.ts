@@ -216,6 +216,17 @@ export async function findOrCreateExternalChatSession(
   return created;
 }
 
+const TITLE_CHARS = 60;
+
+/** A title from a session's first message: its first ~60 characters, on a word boundary. */
+export function chatSessionTitle(message: string): string {
+  const text = message.replace(/\s+/g, ' ').trim();
+  if (text.length <= TITLE_CHARS) return text;
+  const cut = text.slice(0, TITLE_CHARS);
+  const space = cut.lastIndexOf(' ');
+  return `${space > TITLE_CHARS / 2 ? cut.slice(0, space) : cut}…`;
+}
+
 /** Names a session after its first message, unless it has a title already. */
 export async function titleUntitledChatSession(
   db: Kysely<Database>,

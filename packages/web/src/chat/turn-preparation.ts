@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import { PlatformError } from '@homelab-ai/contracts';
 import {
+  chatSessionTitle,
   createChatSession,
   getCompanion,
   getOwnedChatSession,
@@ -63,7 +64,7 @@ export async function prepareTurn(
     };
   }
   const companion = await companionLookup;
-  const title = frame.message.replace(/\s+/g, ' ').trim().slice(0, 60);
+  const title = chatSessionTitle(frame.message);
   const session = await createChatSession(db, {
     ownerId: user.userId,
     companionId: companion?.id ?? null,
