@@ -122,7 +122,8 @@ describe('the platform on embedded defaults', () => {
     socket.on('message', (data: Buffer) => received.push(data.toString('utf8')));
     await new Promise((resolve) => socket.once('open', resolve));
     socket.send('not json');
-    await eventually(() => (received.length >= 1 ? true : undefined), 'a notice');
+    // The first frame after a start also waits for the embedded database to open (seconds).
+    await eventually(() => (received.length >= 1 ? true : undefined), 'a notice', 30_000);
     assert.match(received[0] ?? '', /expects JSON/);
     assert.equal(socket.readyState, WebSocket.OPEN);
     socket.close();
