@@ -17,6 +17,16 @@ runVectorStoreContract(
   { persistent: true, teardown: () => rm(dataDir, { recursive: true, force: true }) },
 );
 
+let lanceOnlyDir: string;
+runVectorStoreContract(
+  'embedded (LanceDB queries, no resident copy)',
+  async () => {
+    lanceOnlyDir ??= await mkdtemp(join(tmpdir(), 'vector-store-contract-lance-'));
+    return createEmbeddedVectorStore({ dataDir: lanceOnlyDir, residentMaxRows: 0 });
+  },
+  { persistent: true, teardown: () => rm(lanceOnlyDir, { recursive: true, force: true }) },
+);
+
 function unitVectors(count: number, dimension: number): number[][] {
   return Array.from({ length: count }, (_, row) => {
     const vector = Array.from({ length: dimension }, (_, d) =>
@@ -38,6 +48,7 @@ describe('embedded vector store specifics', () => {
     const store = await createEmbeddedVectorStore({
       dataDir: join(dir, 'indexed'),
       vectorIndexMinRows: 300,
+      residentMaxRows: 0,
     });
     try {
       await store.createCollection({ name: 'indexed', dimension: 32, metric: 'cosine' });

@@ -31,6 +31,7 @@ import {
   toRows,
   vectorScore,
 } from './lance-rows.js';
+import { ResidentCollection } from './resident-collection.js';
 
 export interface EmbeddedVectorStoreSettings {
   /** Directory of the database; created if missing. */
@@ -39,6 +40,13 @@ export interface EmbeddedVectorStoreSettings {
   vectorIndexMinRows?: number;
   /** Longest an index upkeep (optimize) may hold up writes before it is given up (default 60 s). */
   upkeepTimeoutMs?: number;
+  /**
+   * Collections up to this many rows are also kept in memory and searched there (default
+   * 10,000, where the HNSW index starts; 0 turns it off). Lance stays the store of record.
+   */
+  residentMaxRows?: number;
+  /** Rows kept in memory over all collections; the least recently searched go first (100,000). */
+  residentBudgetRows?: number;
 }
 
 interface OpenCollection {
@@ -49,6 +57,11 @@ interface OpenCollection {
   writes: Promise<unknown>;
   /** Set when an index upkeep never finished: later writes skip upkeep. */
   upkeepStalled?: boolean;
+  /** The in-memory copy searched instead of Lance, once loaded. */
+  resident?: ResidentCollection | undefined;
+  residentLoad?: Promise<ResidentCollection | undefined> | undefined;
+  /** Set when the collection had too many rows to keep in memory, until rows are deleted. */
+  residentTooLarge?: boolean;
 }
 
 const LANCE_METRIC = { cosine: 'cosine', l2: 'l2', ip: 'dot' } as const;
@@ -96,6 +109,10 @@ class EmbeddedVectorStore implements VectorStore {
   private lastUpkeepError: string | undefined;
   private readonly vectorIndexMinRows: number;
   private readonly upkeepTimeoutMs: number;
+  private readonly residentMaxRows: number;
+  private readonly residentBudgetRows: number;
+  /** Collections with a resident copy, least recently searched first. */
+  private readonly residents = new Map<string, OpenCollection>();
 
   constructor(
     private readonly connection: Connection,
@@ -103,6 +120,8 @@ class EmbeddedVectorStore implements VectorStore {
   ) {
     this.vectorIndexMinRows = settings.vectorIndexMinRows ?? 10_000;
     this.upkeepTimeoutMs = settings.upkeepTimeoutMs ?? 60_000;
+    this.residentMaxRows = settings.residentMaxRows ?? 10_000;
+    this.residentBudgetRows = settings.residentBudgetRows ?? 100_000;
   }
 
   async createCollection(spec: VectorCollectionSpec): Promise<void> {
@@ -139,6 +158,7 @@ class EmbeddedVectorStore implements VectorStore {
     checkCollectionName(name);
     const open = this.collections.get(name);
     this.collections.delete(name);
+    this.residents.delete(name);
     if (open) (await open.catch(() => undefined))?.table.close();
     if (!(await this.tableNames()).includes(name)) return;
     await this.call(`drop collection ${name}`, () => this.connection.dropTable(name));
@@ -160,8 +180,17 @@ class EmbeddedVectorStore implements VectorStore {
     if (rows.length === 0) return;
     await this.serialized(open, async () => {
       // One merge-insert is one Lance commit: the whole batch becomes visible, or none of it.
-      await this.call(`upsert ${rows.length} records into ${collection}`, () =>
-        open.table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows),
+      await this.followWrite(
+        open,
+        (resident) => resident.put(rows),
+        () =>
+          this.call(`upsert ${rows.length} records into ${collection}`, () =>
+            open.table
+              .mergeInsert('id')
+              .whenMatchedUpdateAll()
+              .whenNotMatchedInsertAll()
+              .execute(rows),
+          ),
       );
       await this.upkeep(open);
     });
@@ -175,9 +204,15 @@ class EmbeddedVectorStore implements VectorStore {
     const predicate = deletePredicate(collection, selector);
     if (predicate === 'FALSE') return 0;
     return this.serialized(open, async () => {
-      const result = await this.call(`delete from ${collection}`, () =>
-        open.table.delete(predicate),
+      const result = await this.followWrite(
+        open,
+        (resident) =>
+          'ids' in selector
+            ? resident.removeIds(selector.ids)
+            : resident.removeWhere(selector.filter),
+        () => this.call(`delete from ${collection}`, () => open.table.delete(predicate)),
       );
+      open.residentTooLarge = false;
       return result.numDeletedRows;
     });
   }
@@ -191,6 +226,8 @@ class EmbeddedVectorStore implements VectorStore {
     checkVector(open.spec, vector, `search in ${collection}`);
     checkSearchOptions(collection, options);
     const predicate = filterPredicate(options.filter);
+    const resident = await this.residentOf(open);
+    if (resident) return resident.search(Float32Array.from(vector), options.topK, options.filter);
     const metric = open.spec.metric;
     const rows = await this.call(`search ${collection}`, () => {
       let query = open.table
@@ -215,6 +252,8 @@ class EmbeddedVectorStore implements VectorStore {
       );
     if (query.trim() === '') return [];
     const predicate = filterPredicate(options.filter);
+    const resident = await this.residentOf(open);
+    if (resident) return resident.searchText(query, options.topK, options.filter);
     const rows = await this.call(`text search ${collection}`, () => {
       let search = open.table
         .query()
@@ -292,6 +331,83 @@ class EmbeddedVectorStore implements VectorStore {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Runs a write on Lance, then the same change on the resident copy. A failed write drops the
+   * copy (the next search reloads it), so it never holds what Lance does not.
+   */
+  private async followWrite<T>(
+    open: OpenCollection,
+    change: (resident: ResidentCollection) => void,
+    write: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      const result = await write();
+      if (open.resident) {
+        change(open.resident);
+        if (open.resident.size > this.residentMaxRows) {
+          this.dropResident(open);
+          open.residentTooLarge = true;
+        }
+      }
+      return result;
+    } catch (error) {
+      this.dropResident(open);
+      throw error;
+    }
+  }
+
+  /** The collection's resident copy, loaded on first use, or undefined when it is too large. */
+  private async residentOf(open: OpenCollection): Promise<ResidentCollection | undefined> {
+    if (this.residentMaxRows <= 0 || open.residentTooLarge) return undefined;
+    if (open.resident) {
+      this.residents.delete(open.spec.name);
+      this.residents.set(open.spec.name, open);
+      return open.resident;
+    }
+    open.residentLoad ??= this.serialized(open, () => this.loadResident(open)).finally(() => {
+      open.residentLoad = undefined;
+    });
+    return open.residentLoad;
+  }
+
+  /** Reads a collection's rows into memory; runs between writes. */
+  private async loadResident(open: OpenCollection): Promise<ResidentCollection | undefined> {
+    if (open.resident) return open.resident;
+    const name = open.spec.name;
+    const count = await this.call(`count rows of ${name}`, () => open.table.countRows());
+    if (count > this.residentMaxRows) {
+      open.residentTooLarge = true;
+      return undefined;
+    }
+    const resident = new ResidentCollection(open.spec.metric);
+    if (count > 0) {
+      const rows = await this.call(`read ${name} into memory`, () =>
+        open.table
+          .query()
+          .select([...COLUMNS])
+          .limit(count)
+          .toArray(),
+      );
+      resident.put(rows as Record<string, unknown>[]);
+    }
+    let kept = resident.size;
+    for (const other of this.residents.values()) kept += other.resident?.size ?? 0;
+    for (const [otherName, other] of this.residents) {
+      if (kept <= this.residentBudgetRows) break;
+      kept -= other.resident?.size ?? 0;
+      this.dropResident(other);
+      this.residents.delete(otherName);
+    }
+    open.resident = resident;
+    this.residents.set(name, open);
+    return resident;
+  }
+
+  private dropResident(open: OpenCollection): void {
+    open.resident = undefined;
+    this.residents.delete(open.spec.name);
   }
 
   private serialized<T>(open: OpenCollection, work: () => Promise<T>): Promise<T> {
