@@ -9,9 +9,9 @@ import {
   createDocument,
   deleteDocumentRow,
   findCollectionByName,
+  findCollectionForSearch,
   getOwnedDocument,
   listCollectionDocuments,
-  pendingDocuments,
   listCollectionSummaries,
   type Collection,
   type CollectionSummary,
@@ -19,6 +19,7 @@ import {
 } from '@homelab-ai/metadata-db';
 import { createUnconfiguredEmbedder } from '@homelab-ai/models';
 import { createHybridRetriever, type RetrieveResult } from '../retrieval/hybrid-retriever.js';
+import { createQueryEmbeddings } from '../retrieval/query-embeddings.js';
 import { checkCollectionName } from './collection-name.js';
 import { createUserCollection, ensureUserCollection } from './collections.js';
 import type { KnowledgeDeps } from './knowledge-deps.js';
@@ -57,6 +58,9 @@ export interface SearchResult extends RetrieveResult {
 }
 
 export function createKnowledgeService(options: KnowledgeServiceOptions) {
+  const queryEmbeddings = createQueryEmbeddings(options.embedder);
+  const embedsQueries = options.embedder.adapter !== 'none';
+
   async function requireCollection(ownerId: string, name: string): Promise<Collection> {
     const { db } = await options.openDb();
     const collection = await findCollectionByName(db, ownerId, checkCollectionName(name));
@@ -160,14 +164,27 @@ export function createKnowledgeService(options: KnowledgeServiceOptions) {
       await deleteDocumentRow(db, document.id);
     },
 
+    /** Starts embedding a query that a search will likely follow (a chat turn's question). */
+    prefetchQuery(query: string): void {
+      const trimmed = query.trim();
+      if (embedsQueries && trimmed) queryEmbeddings.embed(trimmed).catch(() => undefined);
+    },
+
     async search(
       ownerId: string,
       collectionName: string,
       input: SearchInput,
     ): Promise<SearchResult> {
-      const collection = await requireCollection(ownerId, collectionName);
+      const name = checkCollectionName(collectionName);
       const query = input.query.trim();
       if (!query) throw new PlatformError('invalid_input', 'query: must not be empty');
+      // The query is embedded while the collection is looked up: both sit on every RAG turn.
+      const embedding = embedsQueries ? queryEmbeddings.embed(query) : undefined;
+      embedding?.catch(() => undefined);
+      const { db } = await options.openDb();
+      const found = await findCollectionForSearch(db, ownerId, name);
+      if (!found) throw new PlatformError('not_found', `there is no collection named "${name}"`);
+      const { collection, pending } = found;
       const space = await currentEmbeddingSpace(options.embedder);
       const sameSpace =
         collection.embedding_model !== LEXICAL_ONLY_MODEL &&
@@ -178,18 +195,14 @@ export function createKnowledgeService(options: KnowledgeServiceOptions) {
         embedder: sameSpace ? options.embedder : createUnconfiguredEmbedder(),
         reranker: options.reranker,
       });
-      const { db } = await options.openDb();
-      // Documents still indexing are counted while the search runs.
-      const [result, pending] = await Promise.all([
-        retriever.retrieve({
-          collection: vectorCollectionName(collection.id),
-          query,
-          topK: input.topK,
-          owner: ownerId,
-          ...(input.rerank === undefined ? {} : { rerank: input.rerank }),
-        }),
-        pendingDocuments(db, collection.id),
-      ]);
+      const result = await retriever.retrieve({
+        collection: vectorCollectionName(collection.id),
+        query,
+        topK: input.topK,
+        owner: ownerId,
+        ...(input.rerank === undefined ? {} : { rerank: input.rerank }),
+        ...(sameSpace && embedding ? { queryVector: embedding } : {}),
+      });
       const notices = [...result.notices];
       if (!sameSpace && collection.embedding_model !== LEXICAL_ONLY_MODEL) {
         notices.push(

@@ -17,6 +17,8 @@ export interface RetrieveRequest {
   /** Rerank the fused candidates through the Reranker port (when one is configured). */
   rerank?: boolean;
   signal?: AbortSignal;
+  /** The query's vector when the caller already has it on its way (else it is embedded here). */
+  queryVector?: Promise<readonly number[]>;
 }
 
 export interface RetrieveResult {
@@ -41,6 +43,18 @@ export interface HybridRetriever {
 
 const isConfigured = (service: { adapter: string }) => service.adapter !== 'none';
 
+async function queryVector(
+  embedder: Embedder,
+  request: RetrieveRequest,
+): Promise<readonly number[] | undefined> {
+  if (request.queryVector) return request.queryVector;
+  const [vector] = await embedder.embed({
+    texts: [request.query],
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+  return vector;
+}
+
 export function createHybridRetriever(deps: HybridRetrieverDeps): HybridRetriever {
   const factor = deps.candidateFactor ?? 4;
   return {
@@ -56,14 +70,9 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): HybridRetrieve
       const [lexicalHits, vectorHits] = await Promise.all([
         deps.vectors.searchText(request.collection, request.query, options),
         hybrid
-          ? deps.embedder
-              .embed({
-                texts: [request.query],
-                ...(request.signal ? { signal: request.signal } : {}),
-              })
-              .then(([vector]) =>
-                vector ? deps.vectors.search(request.collection, vector, options) : [],
-              )
+          ? queryVector(deps.embedder, request).then((vector) =>
+              vector ? deps.vectors.search(request.collection, vector, options) : [],
+            )
           : Promise.resolve<ChunkHit[]>([]),
       ]);
       if (!hybrid) notices.push('No embedding model is configured: lexical (BM25) search only.');

@@ -2,7 +2,7 @@
  * Knowledge library reads and deletions, always scoped to an owner: a user never reaches
  * another user's collections or documents through these (they answer `not_found`).
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { PlatformError } from '@homelab-ai/contracts';
 import { toDatabaseError } from '../database-errors.js';
 import type { Collection, Database, Document } from '../schema.js';
@@ -24,6 +24,43 @@ export async function findCollectionByName(
     .where('owner_id', '=', ownerId)
     .where('name', '=', name)
     .executeTakeFirst();
+}
+
+/** Documents of a collection not yet searchable: how many, and the first few file names. */
+export interface PendingDocuments {
+  count: number;
+  filenames: string[];
+}
+
+/**
+ * A collection about to be searched, with its pending documents, in one round trip: a search
+ * names the documents still indexing, and the lookup sits on every RAG turn's path.
+ */
+export async function findCollectionForSearch(
+  db: Kysely<Database>,
+  ownerId: string,
+  name: string,
+  sampleSize = 3,
+): Promise<{ collection: Collection; pending: PendingDocuments } | undefined> {
+  const row = await db
+    .selectFrom('collections')
+    .selectAll()
+    .select([
+      sql<string>`(select count(*) from documents d where d.collection_id = collections.id and d.status in ('queued', 'indexing'))`.as(
+        'pending_count',
+      ),
+      sql<
+        string[]
+      >`array(select d.filename from documents d where d.collection_id = collections.id and d.status in ('queued', 'indexing') order by d.created_at limit ${sampleSize})`.as(
+        'pending_filenames',
+      ),
+    ])
+    .where('owner_id', '=', ownerId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { pending_count: count, pending_filenames: filenames, ...collection } = row;
+  return { collection, pending: { count: Number(count), filenames } };
 }
 
 /** The owner's collections with document and chunk counts, by name. */
