@@ -37,6 +37,11 @@ export function createChatKnowledge(
     }
   };
   return {
+    prefetch(query) {
+      service()
+        .then((knowledge) => knowledge.prefetchQuery(query))
+        .catch(() => undefined);
+    },
     async search(ownerId, collectionName, query) {
       try {
         const result = await searchAs(ownerId, collectionName, query);

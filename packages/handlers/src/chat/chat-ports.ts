@@ -102,4 +102,6 @@ export interface KnowledgeAnswer {
 export interface ChatKnowledge {
   /** Searches one of the owner's collections; failures come back as notices, not errors. */
   search(ownerId: string, collectionName: string, query: KnowledgeQuery): Promise<KnowledgeAnswer>;
+  /** Starts the work a search of this query will need (its embedding) ahead of the search. */
+  prefetch?(query: string): void;
 }

@@ -64,10 +64,11 @@ export async function runChatTurn(turn: ChatTurn): Promise<TurnOutcome> {
   const { dependencies, request, publisher, signal, delivery } = turn;
   const { memory, chatModel, settings, metrics } = dependencies;
   const requestId = request.request_id;
+  if (request.enable_rag || request.collection !== undefined) {
+    dependencies.knowledge?.prefetch?.(request.message);
+  }
   const scope = await scopeOf(turn);
-  // Everything the prompt needs starts at once; an answer stored before (a redelivery) wins
-  // over it, and the rest is then dropped unused.
-  const storedAnswer = scope ? memory?.storedAnswer(scope, requestId) : undefined;
+  // Everything the prompt needs starts at once.
   const companionLookup = companionOf(turn, scope);
   const historyLookup = scope && memory ? memory.history(scope) : Promise.resolve([]);
   const retrievalLookup = companionLookup.then((found) =>
@@ -75,13 +76,27 @@ export async function runChatTurn(turn: ChatTurn): Promise<TurnOutcome> {
   );
   // Observed now, so that a failure while a stored answer is replayed is not left unhandled.
   Promise.all([historyLookup, retrievalLookup]).catch(() => undefined);
-  const stored = await storedAnswer;
-  if (stored) {
-    await publisher.replay(stored.content, stored.sources);
-    return 'replayed';
+  // An answer stored before for this request id wins, and the rest is dropped unused. A first
+  // delivery (stored only if the same request was published twice) looks it up behind the
+  // prompt's lookups and the model call starts meanwhile: it only has to be known before
+  // anything is sent. A redelivery looks first.
+  const redelivered = delivery.deliveryCount > 1;
+  const lookUpStored = () =>
+    scope && memory ? memory.storedAnswer(scope, requestId) : Promise.resolve(undefined);
+  const storedAnswer = redelivered
+    ? lookUpStored()
+    : retrievalLookup.then(lookUpStored, lookUpStored);
+  storedAnswer.catch(() => undefined);
+  const replayIfStored = async (): Promise<boolean> => {
+    const stored = await storedAnswer;
+    if (stored) await publisher.replay(stored.content, stored.sources);
+    return stored !== undefined;
+  };
+  if (redelivered) {
+    if (await replayIfStored()) return 'replayed';
+    // A turn started before (a crash, a lost ack) may have streamed part of an answer.
+    await publisher.interrupted();
   }
-  // A turn started before (a crash, a lost ack) may have streamed part of an answer.
-  if (delivery.deliveryCount > 1) await publisher.interrupted();
 
   const [companion, history, retrieval] = await Promise.all([
     companionLookup,
@@ -124,6 +139,8 @@ export async function runChatTurn(turn: ChatTurn): Promise<TurnOutcome> {
       if (first) {
         metrics?.chatTimeToFirstToken.observe((performance.now() - startedAt) / 1000);
         first = false;
+        // Leaving the loop ends the model's stream.
+        if (await replayIfStored()) return 'replayed';
         if (preface) {
           answer += preface;
           await publisher.chunk(preface);
@@ -132,7 +149,9 @@ export async function runChatTurn(turn: ChatTurn): Promise<TurnOutcome> {
       answer += delta;
       await publisher.chunk(delta);
     }
+    if (first && (await replayIfStored())) return 'replayed';
   } catch (thrown) {
+    if (await replayIfStored()) return 'replayed';
     if (signal.aborted) {
       await record(answer);
       await publisher.cancelled(answer, sources);
