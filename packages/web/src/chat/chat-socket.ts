@@ -24,7 +24,7 @@ import type { MetadataDb } from '@homelab-ai/metadata-db';
 import type { WebSocket } from 'ws';
 import type { AppUser } from '../app/app-deps.js';
 import { socketFrameSchema, type ServerFrame, type TurnFrame } from './chat-socket-protocol.js';
-import { prepareTurn } from './turn-preparation.js';
+import { KnownSessions, prepareTurn } from './turn-preparation.js';
 
 export interface ChatSocketSettings {
   bus: Bus;
@@ -59,6 +59,7 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
   const { bus, logger } = settings;
   return (socket: WebSocket, request: IncomingMessage): void => {
     const turns = new Map<string, Turn>();
+    const knownSessions = new KnownSessions();
     const send = (frame: ServerFrame) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
     };
@@ -106,7 +107,7 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
 
     const startTurn = async (user: AppUser, frame: TurnFrame) => {
       const { db } = await settings.openDb();
-      const prepared = await prepareTurn(db, user, frame);
+      const prepared = await prepareTurn(db, user, frame, knownSessions);
       if (prepared.createdSession) {
         send({ type: 'session', session_id: prepared.sessionId, title: prepared.title });
       }

@@ -1,6 +1,9 @@
 /**
  * Before a turn goes on the bus: the session is the user's (or a new one is created), the
- * companion is theirs, and a regenerated turn repeats the session's last question.
+ * companion is theirs, and a regenerated turn repeats the session's last question. A socket
+ * remembers for a short while the sessions it has checked, so that the next turn of a
+ * conversation goes on the bus without a database round trip (the chat handler keeps its
+ * session lookups as long).
  */
 import type { Kysely } from 'kysely';
 import { PlatformError } from '@homelab-ai/contracts';
@@ -10,6 +13,7 @@ import {
   getCompanion,
   getOwnedChatSession,
   listOwnedSessionMessages,
+  type ChatSession,
   type Database,
 } from '@homelab-ai/metadata-db';
 import type { AppUser } from '../app/app-deps.js';
@@ -23,10 +27,38 @@ export interface PreparedTurn {
   message: string;
 }
 
+/** How long a socket trusts a session it has checked to still be the user's. */
+const KNOWN_SESSION_MS = 30_000;
+const KNOWN_SESSIONS_KEPT = 100;
+
+type SessionSummary = Pick<ChatSession, 'id' | 'title' | 'companion_id'>;
+
+/** The sessions one socket's user was checked to own, for a short while. */
+export class KnownSessions {
+  private readonly sessions = new Map<string, { session: SessionSummary; until: number }>();
+
+  get(sessionId: string): SessionSummary | undefined {
+    const known = this.sessions.get(sessionId);
+    if (known && known.until > Date.now()) return known.session;
+    this.sessions.delete(sessionId);
+    return undefined;
+  }
+
+  remember(session: SessionSummary): void {
+    if (this.sessions.size >= KNOWN_SESSIONS_KEPT) this.sessions.clear();
+    const { id, title, companion_id } = session;
+    this.sessions.set(id, {
+      session: { id, title, companion_id },
+      until: Date.now() + KNOWN_SESSION_MS,
+    });
+  }
+}
+
 export async function prepareTurn(
   db: Kysely<Database>,
   user: AppUser,
   frame: TurnFrame,
+  known: KnownSessions = new KnownSessions(),
 ): Promise<PreparedTurn> {
   const companionLookup =
     frame.companion_id === undefined
@@ -52,9 +84,10 @@ export async function prepareTurn(
   }
   if (frame.session_id !== undefined) {
     const [session, companion] = await Promise.all([
-      getOwnedChatSession(db, user.userId, frame.session_id),
+      known.get(frame.session_id) ?? getOwnedChatSession(db, user.userId, frame.session_id),
       companionLookup,
     ]);
+    known.remember(session);
     return {
       sessionId: session.id,
       title: session.title,
@@ -70,6 +103,7 @@ export async function prepareTurn(
     companionId: companion?.id ?? null,
     title,
   });
+  known.remember(session);
   return {
     sessionId: session.id,
     title,
