@@ -2,8 +2,8 @@
 // the first token arriving on that socket, minus the LLM server's own time to first token
 // (a loopback OpenAI-compatible server in its own process, 20 ms to first token, measured
 // directly in the same run). RAG on: every question searches a collection (BM25 + vectors from
-// an instant loopback embedder in its own process). 1, 16 and 64 concurrent sessions; memory
-// per open session.
+// an instant loopback embedder in its own process). The clients run in their own process, as
+// browsers do. 1, 16 and 64 concurrent sessions; the platform's memory per open session.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import WebSocket from 'ws';
 import { loadConfig } from '@homelab-ai/config';
 import { generateMarkdown } from '@homelab-ai/knowledge/testing';
 import { createSilentLogger } from '@homelab-ai/observability';
@@ -66,59 +65,25 @@ async function directFirstToken(llmUrl, samples) {
   return median(times);
 }
 
-/** An open browser-like chat socket, signed in with the token. */
-async function openSocket(base) {
-  const socket = new WebSocket(`${base.replace('http', 'ws')}/ws/chat`, {
-    headers: { authorization: `Bearer ${TOKEN}` },
-  });
-  await once(socket, 'open');
-  const waiting = [];
-  socket.on('message', (data) => {
-    const frame = JSON.parse(String(data));
-    for (const waiter of [...waiting]) waiter(frame);
-  });
-  let sessionId;
-  /** Sends a question; resolves with ms to the first chunk, after the turn is done. */
-  const ask = (message, collection) =>
-    new Promise((resolve, reject) => {
-      let firstChunkMs;
-      const started = performance.now();
-      const onFrame = (frame) => {
-        if (frame.type === 'session') sessionId = frame.session_id;
-        if (frame.type === 'chunk' && firstChunkMs === undefined) {
-          firstChunkMs = performance.now() - started;
-        }
-        if (frame.type === 'notice') reject(new Error(frame.message));
-        if (frame.type === 'done') {
-          waiting.splice(waiting.indexOf(onFrame), 1);
-          if (!frame.success) reject(new Error(frame.error));
-          else if (firstChunkMs === undefined) reject(new Error('no chunk streamed'));
-          else resolve(firstChunkMs);
-        }
-      };
-      waiting.push(onFrame);
-      socket.send(JSON.stringify({ type: 'send', message, collection, session_id: sessionId }));
-    });
-  return { socket, ask };
+const CLIENTS = new URL('./chat-clients-process.js', import.meta.url).pathname;
+
+/** Runs browser-like clients in their own process; resolves with ms to first chunk per turn. */
+async function clientTurns(base, sessions, turnsEach) {
+  const child = spawn(
+    process.execPath,
+    [CLIENTS, base, TOKEN, 'run', String(sessions), String(turnsEach), 'bench'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  onCleanup(() => child.kill('SIGTERM'));
+  let output = '';
+  child.stdout.on('data', (data) => (output += data));
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`chat clients exited with ${code}`);
+  return JSON.parse(output).samples;
 }
 
 async function overheadAt(base, sessions, turnsEach, llmFirstTokenMs) {
-  const sockets = await Promise.all(Array.from({ length: sessions }, () => openSocket(base)));
-  // The first turn of each session creates it: not measured.
-  await Promise.all(sockets.map((client) => client.ask('hello', 'bench')));
-  const samples = [];
-  await Promise.all(
-    sockets.map(async (client, index) => {
-      for (let turn = 0; turn < turnsEach; turn++) {
-        const ms = await client.ask(
-          `what does section ${(index + turn) % 40} say about falcons?`,
-          'bench',
-        );
-        samples.push(ms - llmFirstTokenMs);
-      }
-    }),
-  );
-  for (const { socket } of sockets) socket.close();
+  const samples = (await clientTurns(base, sessions, turnsEach)).map((ms) => ms - llmFirstTokenMs);
   samples.sort((a, b) => a - b);
   return {
     sessions,
@@ -135,21 +100,31 @@ function collectGarbage() {
 }
 
 /**
- * Resident memory added per open socket, after a full collection. Both ends live in this
- * process, so it is an upper bound for the server's share; RSS moves in pages, so it is rough.
+ * The platform's resident memory added per open chat socket, after a full collection; the
+ * clients hold their sockets from their own process. RSS moves in pages, so it is rough.
  */
 async function memoryPerSession(base, count) {
   const kept = () => {
     collectGarbage();
-    const usage = process.memoryUsage();
-    return usage.rss;
+    return process.memoryUsage().rss;
   };
   const before = kept();
-  const sockets = await Promise.all(Array.from({ length: count }, () => openSocket(base)));
+  const child = spawn(process.execPath, [CLIENTS, base, TOKEN, 'hold', String(count)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  onCleanup(() => child.kill('SIGTERM'));
+  await once(child.stdout, 'data');
   await new Promise((resolve) => setTimeout(resolve, 500));
   const after = kept();
-  for (const { socket } of sockets) socket.close();
+  child.stdin.end();
+  await once(child, 'exit');
   return (after - before) / count / 1024;
+}
+
+/** Sessions and turns each, e.g. `BENCH_CHAT_LEVELS=1:200,16:15` (default 1:200,16:15,64:5). */
+function chatLevels() {
+  const spec = process.env.BENCH_CHAT_LEVELS ?? '1:200,16:15,64:5';
+  return spec.split(',').map((level) => level.split(':').map(Number));
 }
 
 export async function benchChatTtft() {
@@ -191,14 +166,10 @@ export async function benchChatTtft() {
 
   const llmFirstTokenMs = await directFirstToken(llmUrl, 50);
   const levels = [];
-  for (const [sessions, turnsEach] of [
-    [1, 200],
-    [16, 15],
-    [64, 5],
-  ]) {
+  for (const [sessions, turnsEach] of chatLevels()) {
     levels.push(await overheadAt(base, sessions, turnsEach, llmFirstTokenMs));
   }
-  const memoryKbPerSocket = await memoryPerSession(base, 500);
+  const memoryKbPerSocket = process.env.BENCH_CHAT_LEVELS ? NaN : await memoryPerSession(base, 500);
   return { llmFirstTokenMs, levels, memoryKbPerSocket };
 }
 
@@ -210,6 +181,12 @@ export function chatTtftRows(result) {
   const one = at(1);
   const sixteen = at(16);
   const sixtyFour = at(64);
+  if (!one || !sixteen || !sixtyFour)
+    return result.levels.map((level) => ({
+      figure: `Chat TTFT overhead, ${level.sessions} sessions`,
+      measured: `p50 ${ms(level.p50)} / p99 ${ms(level.p99)}`,
+      target: 'partial run (BENCH_CHAT_LEVELS)',
+    }));
   return [
     {
       figure: `Chat TTFT overhead, 1 session, RAG on (LLM itself ${ms(result.llmFirstTokenMs)})`,
@@ -229,7 +206,7 @@ export function chatTtftRows(result) {
       target: '—',
     },
     {
-      figure: 'Memory per open chat socket (client and server ends)',
+      figure: "Memory per open chat socket (the platform's side)",
       measured: `${result.memoryKbPerSocket.toFixed(0)} KB of RSS`,
       target: '—',
     },

@@ -1,0 +1,77 @@
+// Browser-like chat clients in their own process, as browsers are: each opens the chat socket
+// with a bearer token and asks questions one after another, timing each from the `send` frame
+// to the first `chunk` frame. Usage:
+//   node chat-clients-process.js <baseUrl> <token> run <sessions> <turnsEach> <collection>
+//     prints {"samples": [ms, …]} and exits;
+//   node chat-clients-process.js <baseUrl> <token> hold <count>
+//     opens <count> idle sockets, prints "open", and holds them until stdin closes.
+import { once } from 'node:events';
+import WebSocket from 'ws';
+
+const [baseUrl, token, mode, ...rest] = process.argv.slice(2);
+
+/** An open chat socket, signed in with the token. */
+async function openSocket() {
+  const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/chat`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  await once(socket, 'open');
+  const waiting = [];
+  socket.on('message', (data) => {
+    const frame = JSON.parse(String(data));
+    for (const waiter of [...waiting]) waiter(frame);
+  });
+  let sessionId;
+  /** Sends a question; resolves with ms to the first chunk, after the turn is done. */
+  const ask = (message, collection) =>
+    new Promise((resolve, reject) => {
+      let firstChunkMs;
+      const started = performance.now();
+      const onFrame = (frame) => {
+        if (frame.type === 'session') sessionId = frame.session_id;
+        if (frame.type === 'chunk' && firstChunkMs === undefined) {
+          firstChunkMs = performance.now() - started;
+        }
+        if (frame.type === 'notice') reject(new Error(frame.message));
+        if (frame.type === 'done') {
+          waiting.splice(waiting.indexOf(onFrame), 1);
+          if (!frame.success) reject(new Error(frame.error));
+          else if (firstChunkMs === undefined) reject(new Error('no chunk streamed'));
+          else resolve(firstChunkMs);
+        }
+      };
+      waiting.push(onFrame);
+      socket.send(JSON.stringify({ type: 'send', message, collection, session_id: sessionId }));
+    });
+  return { socket, ask };
+}
+
+async function run(sessions, turnsEach, collection) {
+  const clients = await Promise.all(Array.from({ length: sessions }, () => openSocket()));
+  // The first turn of each session creates it: not measured.
+  await Promise.all(clients.map((client) => client.ask('hello', collection)));
+  const samples = [];
+  await Promise.all(
+    clients.map(async (client, index) => {
+      for (let turn = 0; turn < turnsEach; turn++) {
+        const question = `what does section ${(index + turn) % 40} say about falcons?`;
+        samples.push(await client.ask(question, collection));
+      }
+    }),
+  );
+  for (const { socket } of clients) socket.close();
+  process.stdout.write(`${JSON.stringify({ samples })}\n`);
+}
+
+async function hold(count) {
+  const clients = await Promise.all(Array.from({ length: count }, () => openSocket()));
+  process.stdout.write('open\n');
+  process.stdin.resume();
+  await once(process.stdin, 'end');
+  for (const { socket } of clients) socket.close();
+}
+
+if (mode === 'run') await run(Number(rest[0]), Number(rest[1]), rest[2]);
+else if (mode === 'hold') await hold(Number(rest[0]));
+else throw new Error(`unknown mode ${mode}`);
+process.exit(0);
