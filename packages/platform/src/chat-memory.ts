@@ -28,7 +28,7 @@ import {
   recentSessionMessages,
   recordUserLogin,
   chatSessionTitle,
-  titleUntitledChatSession,
+  recordChatExchange,
   type Message,
   type MessageSource,
   type MetadataDb,
@@ -167,29 +167,28 @@ export function createChatMemory(
 
     async record(scope, turn) {
       const db = await database();
-      const inserted = await inTransaction(db, async (trx) => {
-        if (turn.regenerate) {
-          await deleteAnswersAfterLastQuestion(trx, scope.sessionId);
-        } else {
-          await insertMessageOnce(trx, {
+      const answer = {
+        content: turn.answer,
+        requestId: answerRequestId(turn.requestId),
+        sources: turn.sources.map(toMessageSource),
+      };
+      const stored = turn.regenerate
+        ? inTransaction(db, async (trx) => {
+            await deleteAnswersAfterLastQuestion(trx, scope.sessionId);
+            const outcome = await insertMessageOnce(trx, {
+              sessionId: scope.sessionId,
+              role: 'assistant',
+              ...answer,
+            });
+            return outcome.inserted;
+          })
+        : recordChatExchange(db, {
             sessionId: scope.sessionId,
-            role: 'user',
-            content: turn.question,
-            requestId: turn.requestId,
+            question: { content: turn.question, requestId: turn.requestId },
+            answer,
+            title: chatSessionTitle(turn.question),
           });
-        }
-        const answer = await insertMessageOnce(trx, {
-          sessionId: scope.sessionId,
-          role: 'assistant',
-          content: turn.answer,
-          requestId: answerRequestId(turn.requestId),
-          sources: turn.sources.map(toMessageSource),
-        });
-        if (!scope.title) {
-          await titleUntitledChatSession(trx, scope.sessionId, chatSessionTitle(turn.question));
-        }
-        return answer.inserted;
-      }).catch((error: unknown) => {
+      const inserted = await stored.catch((error: unknown) => {
         // The session may have been deleted meanwhile: look it up afresh next time.
         scopes.clear();
         throw error;
