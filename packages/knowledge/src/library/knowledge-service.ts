@@ -20,6 +20,7 @@ import {
 import { createUnconfiguredEmbedder } from '@homelab-ai/models';
 import { createHybridRetriever, type RetrieveResult } from '../retrieval/hybrid-retriever.js';
 import { createQueryEmbeddings } from '../retrieval/query-embeddings.js';
+import { createSearchTargets } from './search-targets.js';
 import { checkCollectionName } from './collection-name.js';
 import { createUserCollection, ensureUserCollection } from './collections.js';
 import type { KnowledgeDeps } from './knowledge-deps.js';
@@ -60,6 +61,9 @@ export interface SearchResult extends RetrieveResult {
 export function createKnowledgeService(options: KnowledgeServiceOptions) {
   const queryEmbeddings = createQueryEmbeddings(options.embedder);
   const embedsQueries = options.embedder.adapter !== 'none';
+  const searchTargets = createSearchTargets(async (ownerId, name) =>
+    findCollectionForSearch((await options.openDb()).db, ownerId, name),
+  );
 
   async function requireCollection(ownerId: string, name: string): Promise<Collection> {
     const { db } = await options.openDb();
@@ -120,6 +124,7 @@ export function createKnowledgeService(options: KnowledgeServiceOptions) {
         await options.objects.delete(objectKey);
         throw error;
       }
+      searchTargets.forget();
       const runId = randomUUID();
       await options.requestIngestion({
         requestId: runId,
@@ -140,6 +145,7 @@ export function createKnowledgeService(options: KnowledgeServiceOptions) {
     ): Promise<{ runId: string }> {
       const collection = await requireCollection(ownerId, collectionName);
       const runId = randomUUID();
+      searchTargets.forget();
       await options.requestIngestion({
         requestId: runId,
         parameters: { 'source-url': sourceUrl, 'collection-name': collection.name, owner: ownerId },
@@ -162,6 +168,7 @@ export function createKnowledgeService(options: KnowledgeServiceOptions) {
       });
       await options.objects.delete(document.object_key);
       await deleteDocumentRow(db, document.id);
+      searchTargets.forget();
     },
 
     /** Starts embedding a query that a search will likely follow (a chat turn's question). */
@@ -181,8 +188,7 @@ export function createKnowledgeService(options: KnowledgeServiceOptions) {
       // The query is embedded while the collection is looked up: both sit on every RAG turn.
       const embedding = embedsQueries ? queryEmbeddings.embed(query) : undefined;
       embedding?.catch(() => undefined);
-      const { db } = await options.openDb();
-      const found = await findCollectionForSearch(db, ownerId, name);
+      const found = await searchTargets.find(ownerId, name);
       if (!found) throw new PlatformError('not_found', `there is no collection named "${name}"`);
       const { collection, pending } = found;
       const space = await currentEmbeddingSpace(options.embedder);
