@@ -17,6 +17,7 @@ import type { CompanionPersona, HistoryMessage, TurnScope } from './chat-ports.j
 import { buildChatPrompt } from './chat-prompt.js';
 import { answerWithoutModel, noticeLines, retrieveForTurn } from './chat-retrieval.js';
 import { speakAnswer } from './chat-speech.js';
+import { ChunkBatcher } from './chunk-batcher.js';
 
 export interface ChatTurn {
   dependencies: ChatHandlerDependencies;
@@ -76,27 +77,15 @@ export async function runChatTurn(turn: ChatTurn): Promise<TurnOutcome> {
   );
   // Observed now, so that a failure while a stored answer is replayed is not left unhandled.
   Promise.all([historyLookup, retrievalLookup]).catch(() => undefined);
-  // An answer stored before for this request id wins, and the rest is dropped unused. A first
-  // delivery (stored only if the same request was published twice) looks it up behind the
-  // prompt's lookups and the model call starts meanwhile: it only has to be known before
-  // anything is sent. A redelivery looks first.
-  const redelivered = delivery.deliveryCount > 1;
-  const lookUpStored = () =>
-    scope && memory ? memory.storedAnswer(scope, requestId) : Promise.resolve(undefined);
-  const storedAnswer = redelivered
-    ? lookUpStored()
-    : retrievalLookup.then(lookUpStored, lookUpStored);
-  storedAnswer.catch(() => undefined);
-  const replayIfStored = async (): Promise<boolean> => {
-    const stored = await storedAnswer;
-    if (stored) await publisher.replay(stored.content, stored.sources);
-    return stored !== undefined;
-  };
-  if (redelivered) {
-    if (await replayIfStored()) return 'replayed';
-    // A turn started before (a crash, a lost ack) may have streamed part of an answer.
-    await publisher.interrupted();
+  // An answer stored before for this request id (a redelivery, or the same request published
+  // twice) wins over all that, and the rest is then dropped unused.
+  const stored = scope && memory ? await memory.storedAnswer(scope, requestId) : undefined;
+  if (stored) {
+    await publisher.replay(stored.content, stored.sources);
+    return 'replayed';
   }
+  // A turn started before (a crash, a lost ack) may have streamed part of an answer.
+  if (delivery.deliveryCount > 1) await publisher.interrupted();
 
   const [companion, history, retrieval] = await Promise.all([
     companionLookup,
@@ -118,6 +107,7 @@ export async function runChatTurn(turn: ChatTurn): Promise<TurnOutcome> {
   const preface = noticeLines(retrieval.notices);
   let answer = '';
   const startedAt = performance.now();
+  const chunks = new ChunkBatcher((content) => publisher.chunk(content));
   try {
     if (signal.aborted) throw new PlatformError('cancelled', 'stopped before it started');
     const messages = buildChatPrompt({
@@ -139,19 +129,16 @@ export async function runChatTurn(turn: ChatTurn): Promise<TurnOutcome> {
       if (first) {
         metrics?.chatTimeToFirstToken.observe((performance.now() - startedAt) / 1000);
         first = false;
-        // Leaving the loop ends the model's stream.
-        if (await replayIfStored()) return 'replayed';
-        if (preface) {
-          answer += preface;
-          await publisher.chunk(preface);
-        }
+        answer += preface + delta;
+        chunks.add(preface + delta, true);
+        continue;
       }
       answer += delta;
-      await publisher.chunk(delta);
+      chunks.add(delta);
     }
-    if (first && (await replayIfStored())) return 'replayed';
+    await chunks.flush();
   } catch (thrown) {
-    if (await replayIfStored()) return 'replayed';
+    await chunks.flush().catch(() => undefined);
     if (signal.aborted) {
       await record(answer);
       await publisher.cancelled(answer, sources);
