@@ -156,12 +156,6 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
         ),
       };
       turns.set(requestId, turn);
-      send({
-        type: 'started',
-        request_id: requestId,
-        message: prepared.message,
-        regenerate: frame.type === 'regenerate',
-      });
       turn.subscriptions.push(
         await bus.subscribe(subjects.chatStream(requestId), onStream),
         await bus.subscribe(subjects.chatResponse(requestId), onResponse),
@@ -180,10 +174,19 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
         ...(frame.model === undefined ? {} : { model: frame.model }),
       };
       try {
-        await bus.publish(subjects.chatMessage(user.userId), encodeMessage(chatRequest), {
-          persist: true,
-          headers: injectTraceContext({}),
+        const published = bus.publish(
+          subjects.chatMessage(user.userId),
+          encodeMessage(chatRequest),
+          { persist: true, headers: injectTraceContext({}) },
+        );
+        // Written while the turn is on its way, and before any answer to it can arrive.
+        send({
+          type: 'started',
+          request_id: requestId,
+          message: prepared.message,
+          regenerate: frame.type === 'regenerate',
         });
+        await published;
       } catch (error) {
         endTurn(requestId);
         send(failedFrame(requestId, `Could not send: ${toPlatformError(error).message}`));
