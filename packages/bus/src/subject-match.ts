@@ -1,6 +1,8 @@
 /** NATS subject matching: `*` matches one token, `>` one or more trailing tokens. */
 export function subjectMatches(pattern: string, subject: string): boolean {
   if (pattern === subject) return true;
+  // Most subscriptions name one subject (a turn's stream, its response): no need to split.
+  if (!pattern.includes('*') && !pattern.includes('>')) return false;
   const patternTokens = pattern.split('.');
   const subjectTokens = subject.split('.');
   for (let index = 0; index < patternTokens.length; index++) {
