@@ -35,6 +35,8 @@ export interface PlatformConfig {
         }
       | undefined;
     milvus: { address: string; token: string | undefined } | undefined;
+    /** Rows the embedded vector store keeps in memory for search, over all collections. */
+    vectorResidentRows: number;
   };
   llm: {
     baseUrl: string | undefined;
@@ -214,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
         values.MILVUS_ADDRESS === undefined
           ? undefined
           : { address: get('MILVUS_ADDRESS'), token: get('MILVUS_TOKEN') },
+      vectorResidentRows: get('VECTOR_RESIDENT_ROWS'),
     },
     llm: {
       baseUrl: get('LLM_BASE_URL'),

@@ -100,6 +100,11 @@ export const VARIABLES = {
     fallback: undefined,
     help: 'Milvus gRPC address (host:19530). Unset: the embedded vector store in HOMELAB_DATA_DIR/vectors.',
   },
+  VECTOR_RESIDENT_ROWS: {
+    schema: wholeNumber.min(0, 'must be 0 or more').max(10_000_000),
+    fallback: '50000',
+    help: 'Embedded vector store: rows of small collections (up to 10,000 rows each) also kept in memory and searched there, over all collections; 0 turns it off.',
+  },
   MILVUS_TOKEN: {
     schema: z.string().min(1),
     fallback: undefined,

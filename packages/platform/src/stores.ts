@@ -47,7 +47,12 @@ export function openVectorStoreFromConfig(
   return openingPort(
     async () => {
       const { createEmbeddedVectorStore } = await import('@homelab-ai/vector-store/embedded');
-      return createEmbeddedVectorStore({ dataDir });
+      const residentRows = config.stores.vectorResidentRows;
+      return createEmbeddedVectorStore({
+        dataDir,
+        residentBudgetRows: residentRows,
+        ...(residentRows === 0 ? { residentMaxRows: 0 } : {}),
+      });
     },
     {
       name: 'vectors',

@@ -45,7 +45,7 @@ export interface EmbeddedVectorStoreSettings {
    * 10,000, where the HNSW index starts; 0 turns it off). Lance stays the store of record.
    */
   residentMaxRows?: number;
-  /** Rows kept in memory over all collections; the least recently searched go first (100,000). */
+  /** Rows kept in memory over all collections; the least recently searched go first (50,000). */
   residentBudgetRows?: number;
 }
 
@@ -121,7 +121,7 @@ class EmbeddedVectorStore implements VectorStore {
     this.vectorIndexMinRows = settings.vectorIndexMinRows ?? 10_000;
     this.upkeepTimeoutMs = settings.upkeepTimeoutMs ?? 60_000;
     this.residentMaxRows = settings.residentMaxRows ?? 10_000;
-    this.residentBudgetRows = settings.residentBudgetRows ?? 100_000;
+    this.residentBudgetRows = settings.residentBudgetRows ?? 50_000;
   }
 
   async createCollection(spec: VectorCollectionSpec): Promise<void> {
