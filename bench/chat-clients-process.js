@@ -1,8 +1,10 @@
 // Browser-like chat clients in their own process, as browsers are: each opens the chat socket
 // with a bearer token and asks questions one after another, timing each from the `send` frame
 // to the first `chunk` frame. Usage:
-//   node chat-clients-process.js <baseUrl> <token> run <sessions> <turnsEach> <collection>
-//     prints {"samples": [ms, …]} and exits;
+//   node chat-clients-process.js <baseUrl> <token> run <sessions> <turnsEach> <collection> [llmUrl]
+//     prints {"samples": [ms, …], "direct": [ms, …]} and exits; with an llmUrl, the first
+//     session also asks the LLM server directly before each of its turns (its own time to
+//     first token, measured in the same conditions);
 //   node chat-clients-process.js <baseUrl> <token> hold <count>
 //     opens <count> idle sockets, prints "open", and holds them until stdin closes.
 import { once } from 'node:events';
@@ -46,21 +48,45 @@ async function openSocket() {
   return { socket, ask };
 }
 
-async function run(sessions, turnsEach, collection) {
+/** The LLM server's own time to first token: one streamed request straight to it, in ms. */
+async function directFirstToken(llmUrl) {
+  const started = performance.now();
+  const response = await fetch(`${llmUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'loopback-echo',
+      stream: true,
+      messages: [{ role: 'user', content: 'What does the falcon manual say?' }],
+    }),
+  });
+  const reader = response.body.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done || new TextDecoder().decode(value).includes('"content"')) break;
+  }
+  const ms = performance.now() - started;
+  await reader.cancel();
+  return ms;
+}
+
+async function run(sessions, turnsEach, collection, llmUrl) {
   const clients = await Promise.all(Array.from({ length: sessions }, () => openSocket()));
   // The first turn of each session creates it: not measured.
   await Promise.all(clients.map((client) => client.ask('hello', collection)));
   const samples = [];
+  const direct = [];
   await Promise.all(
     clients.map(async (client, index) => {
       for (let turn = 0; turn < turnsEach; turn++) {
+        if (llmUrl && index === 0) direct.push(await directFirstToken(llmUrl));
         const question = `what does section ${(index + turn) % 40} say about falcons?`;
         samples.push(await client.ask(question, collection));
       }
     }),
   );
   for (const { socket } of clients) socket.close();
-  process.stdout.write(`${JSON.stringify({ samples })}\n`);
+  process.stdout.write(`${JSON.stringify({ samples, direct })}\n`);
 }
 
 async function hold(count) {
@@ -71,7 +97,7 @@ async function hold(count) {
   for (const { socket } of clients) socket.close();
 }
 
-if (mode === 'run') await run(Number(rest[0]), Number(rest[1]), rest[2]);
+if (mode === 'run') await run(Number(rest[0]), Number(rest[1]), rest[2], rest[3]);
 else if (mode === 'hold') await hold(Number(rest[0]));
 else throw new Error(`unknown mode ${mode}`);
 process.exit(0);

@@ -40,38 +40,16 @@ async function api(base, path, init = {}) {
   return json;
 }
 
-/** The LLM's own time to first token, straight to the server, in ms. */
-async function directFirstToken(llmUrl, samples) {
-  const times = [];
-  for (let index = 0; index < samples; index++) {
-    const started = performance.now();
-    const response = await fetch(`${llmUrl}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'loopback-echo',
-        stream: true,
-        messages: [{ role: 'user', content: 'What does the falcon manual say?' }],
-      }),
-    });
-    const reader = response.body.getReader();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done || new TextDecoder().decode(value).includes('"content"')) break;
-    }
-    times.push(performance.now() - started);
-    await reader.cancel();
-  }
-  return median(times);
-}
-
 const CLIENTS = new URL('./chat-clients-process.js', import.meta.url).pathname;
 
-/** Runs browser-like clients in their own process; resolves with ms to first chunk per turn. */
-async function clientTurns(base, sessions, turnsEach) {
+/**
+ * Runs browser-like clients in their own process: ms to the first chunk of each turn, and with
+ * an llmUrl the LLM server's own time to first token, asked directly between the turns.
+ */
+async function clientTurns(base, sessions, turnsEach, llmUrl) {
   const child = spawn(
     process.execPath,
-    [CLIENTS, base, TOKEN, 'run', String(sessions), String(turnsEach), 'bench'],
+    [CLIENTS, base, TOKEN, 'run', String(sessions), String(turnsEach), 'bench', llmUrl ?? ''],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   onCleanup(() => child.kill('SIGTERM'));
@@ -79,12 +57,11 @@ async function clientTurns(base, sessions, turnsEach) {
   child.stdout.on('data', (data) => (output += data));
   const [code] = await once(child, 'exit');
   if (code !== 0) throw new Error(`chat clients exited with ${code}`);
-  return JSON.parse(output).samples;
+  return JSON.parse(output);
 }
 
-async function overheadAt(base, sessions, turnsEach, llmFirstTokenMs) {
-  const samples = (await clientTurns(base, sessions, turnsEach)).map((ms) => ms - llmFirstTokenMs);
-  samples.sort((a, b) => a - b);
+function overhead(sessions, turns, llmFirstTokenMs) {
+  const samples = turns.map((ms) => ms - llmFirstTokenMs).sort((a, b) => a - b);
   return {
     sessions,
     p50: percentile(samples, 0.5),
@@ -164,11 +141,18 @@ export async function benchChatTtft() {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
-  const llmFirstTokenMs = await directFirstToken(llmUrl, 50);
+  // The LLM's own time to first token is asked straight from the server between the turns of
+  // one session, so that it is measured in the same conditions; every level subtracts it.
+  const [first, ...rest] = chatLevels();
+  const baseline = await clientTurns(base, 1, Math.max(first[0] === 1 ? first[1] : 0, 50), llmUrl);
+  const llmFirstTokenMs = median(baseline.direct);
   const levels = [];
-  for (const [sessions, turnsEach] of chatLevels()) {
-    levels.push(await overheadAt(base, sessions, turnsEach, llmFirstTokenMs));
+  for (const [sessions, turnsEach] of first[0] === 1 ? rest : [first, ...rest]) {
+    levels.push(
+      overhead(sessions, (await clientTurns(base, sessions, turnsEach)).samples, llmFirstTokenMs),
+    );
   }
+  if (first[0] === 1) levels.unshift(overhead(1, baseline.samples, llmFirstTokenMs));
   const memoryKbPerSocket = process.env.BENCH_CHAT_LEVELS ? NaN : await memoryPerSession(base, 500);
   return { llmFirstTokenMs, levels, memoryKbPerSocket };
 }
@@ -183,7 +167,7 @@ export function chatTtftRows(result) {
   const sixtyFour = at(64);
   if (!one || !sixteen || !sixtyFour)
     return result.levels.map((level) => ({
-      figure: `Chat TTFT overhead, ${level.sessions} sessions`,
+      figure: `Chat TTFT overhead, ${level.sessions} sessions (LLM itself ${ms(result.llmFirstTokenMs)})`,
       measured: `p50 ${ms(level.p50)} / p99 ${ms(level.p99)}`,
       target: 'partial run (BENCH_CHAT_LEVELS)',
     }));

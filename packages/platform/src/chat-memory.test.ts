@@ -113,6 +113,20 @@ function runChatMemorySuite(name: string, open: () => Promise<Backing>) {
         sources,
       });
       assert.equal(await memory.storedAnswer(scope, randomUUID()), undefined);
+      // A first delivery trusts the warm history cache, and still finds an answer stored before.
+      const firstDelivery = { firstDelivery: true };
+      assert.deepEqual(await memory.storedAnswer(scope, first.requestId, firstDelivery), {
+        content: first.answer,
+        sources,
+      });
+      assert.equal(await memory.storedAnswer(scope, randomUUID(), firstDelivery), undefined);
+      await backing.cache.clearHistory(historyKey(scope.sessionId));
+      assert.equal(
+        (await memory.storedAnswer(scope, first.requestId, firstDelivery))?.content,
+        first.answer,
+        'a cold cache falls back to the database',
+      );
+      await memory.history(scope);
       assert.equal(
         await backing.cache.getHistory(historyKey(scope.sessionId)).then((h) => h.length),
         2,

@@ -155,7 +155,16 @@ export function createChatMemory(
       return turns.map(({ role, content }) => ({ role, content }));
     },
 
-    async storedAnswer(scope, requestId): Promise<StoredAnswer | undefined> {
+    async storedAnswer(scope, requestId, options): Promise<StoredAnswer | undefined> {
+      if (options?.firstDelivery) {
+        // A warm history holds the session's latest turns, appended as each is stored: without
+        // this answer in it, the request is new, and the database is spared a round trip.
+        const recent = await cache.getHistory(historyKey(scope.sessionId), { limit: entries });
+        const answerId = answerRequestId(requestId);
+        if (recent.length > 0 && !recent.some((entry) => entry.request_id === answerId)) {
+          return undefined;
+        }
+      }
       const db = await database();
       const answer = await findSessionMessageByRequestId(
         db,

@@ -60,8 +60,16 @@ export interface ChatMemory {
   resolve(identity: TurnIdentity): Promise<TurnScope>;
   /** The session's history, oldest first (cache first, the database when the cache is cold). */
   history(scope: TurnScope): Promise<HistoryMessage[]>;
-  /** The answer stored for this request id, if the turn was answered before. */
-  storedAnswer(scope: TurnScope, requestId: string): Promise<StoredAnswer | undefined>;
+  /**
+   * The answer stored for this request id, if the turn was answered before. `firstDelivery`
+   * allows a cheaper check for the common case: a session's recent history (cached) that lacks
+   * the answer is trusted, since an answer stored for the request would be among its turns.
+   */
+  storedAnswer(
+    scope: TurnScope,
+    requestId: string,
+    options?: { firstDelivery?: boolean },
+  ): Promise<StoredAnswer | undefined>;
   /** Stores the question (unless regenerating) and the answer, once per request id. */
   record(scope: TurnScope, turn: TurnRecord): Promise<void>;
   /** One of the owner's companions; undefined when there is none with this id. */

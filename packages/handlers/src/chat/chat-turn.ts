@@ -79,7 +79,9 @@ export async function runChatTurn(turn: ChatTurn): Promise<TurnOutcome> {
   Promise.all([historyLookup, retrievalLookup]).catch(() => undefined);
   // An answer stored before for this request id (a redelivery, or the same request published
   // twice) wins over all that, and the rest is then dropped unused.
-  const stored = scope && memory ? await memory.storedAnswer(scope, requestId) : undefined;
+  const firstDelivery = delivery.deliveryCount === 1;
+  const stored =
+    scope && memory ? await memory.storedAnswer(scope, requestId, { firstDelivery }) : undefined;
   if (stored) {
     await publisher.replay(stored.content, stored.sources);
     return 'replayed';
