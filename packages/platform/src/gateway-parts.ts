@@ -47,6 +47,24 @@ async function modelWarnings(platform: Platform): Promise<ServiceWarning[]> {
     .map(({ service, health }) => ({ service, detail: health.detail }));
 }
 
+/** How long the chat page's model warnings are reused: each page load would probe five services. */
+const WARNINGS_KEPT_MS = 5_000;
+
+/** `load`, its result reused for `ms` (a failed load is not kept). */
+function recentFor<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
+  let kept: { value: Promise<T>; until: number } | undefined;
+  return () => {
+    if (kept && kept.until > Date.now()) return kept.value;
+    const value = load();
+    const entry = { value, until: Date.now() + ms };
+    kept = entry;
+    value.catch(() => {
+      if (kept === entry) kept = undefined;
+    });
+    return value;
+  };
+}
+
 export async function buildGateway(
   platform: Platform,
   logger: Logger,
@@ -84,7 +102,7 @@ export async function buildGateway(
       openDb,
       knowledge: () => platform.knowledge.service(),
       listModels,
-      warnings: () => modelWarnings(platform),
+      warnings: recentFor(WARNINGS_KEPT_MS, () => modelWarnings(platform)),
     },
     knowledge: {
       knowledge: () => platform.knowledge.service(),
