@@ -22,6 +22,8 @@ import { injectTraceContext, type Logger } from '@homelab-ai/observability';
 
 export type TurnEvent =
   | { kind: 'text-delta'; content: string }
+  /** The handler started the answer again (after a crash): what was streamed is void. */
+  | { kind: 'restart' }
   | { kind: 'turn-finished'; response: ChatResponse }
   | { kind: 'turn-failed'; error: PlatformError };
 
@@ -91,7 +93,7 @@ export class BusTurn {
       const event = this.queue.shift();
       if (event) {
         yield event;
-        if (event.kind !== 'text-delta') return;
+        if (event.kind === 'turn-finished' || event.kind === 'turn-failed') return;
         continue;
       }
       await new Promise<void>((resolve) => (this.wake = resolve));
@@ -122,7 +124,7 @@ export class BusTurn {
     if (this.settled) return;
     clearTimeout(this.timers[0]);
     this.queue.push(event);
-    if (event.kind !== 'text-delta') this.close();
+    if (event.kind === 'turn-finished' || event.kind === 'turn-failed') this.close();
     this.wake?.();
     this.wake = undefined;
   }
@@ -134,6 +136,11 @@ export class BusTurn {
   private onStream(message: BusMessage): void {
     try {
       const event = decodeWith(chatStreamEventSchema, message.data, 'chat stream event');
+      if (event.type === 'error' && !event.done) {
+        this.streamed = '';
+        this.push({ kind: 'restart' });
+        return;
+      }
       if (event.type !== 'chunk') return; // the final response carries the outcome
       this.streamed += event.content;
       this.push({ kind: 'text-delta', content: event.content });

@@ -42,6 +42,27 @@ class AnswerLimit {
   }
 }
 
+/**
+ * A streamed answer after a restart: the client keeps what it was sent, so the start of the
+ * answer it has seen already is not sent again. An answer that comes out different this time is
+ * sent after a line saying that it started again.
+ */
+class AfterRestart {
+  private text = '';
+  private passing = false;
+
+  constructor(private readonly seen: string) {}
+
+  next(delta: string): string {
+    if (this.passing) return delta;
+    this.text += delta;
+    if (this.seen.startsWith(this.text)) return '';
+    this.passing = true;
+    if (this.text.startsWith(this.seen)) return this.text.slice(this.seen.length);
+    return `\n\n_(The answer was interrupted and started again.)_\n\n${this.text}`;
+  }
+}
+
 function sourcesOf(event: TurnEvent): RagSource[] | undefined {
   return event.kind === 'turn-finished' && event.response.used_rag
     ? event.response.rag_sources
@@ -50,13 +71,17 @@ function sourcesOf(event: TurnEvent): RagSource[] | undefined {
 
 /** Waits for the whole answer; a failed turn throws its PlatformError. */
 export async function collectCompletion(turn: BusTurn, plan: CompletionPlan) {
-  const limit = new AnswerLimit(plan.maxTokens);
+  let limit = new AnswerLimit(plan.maxTokens);
   let sources: RagSource[] | undefined;
   for await (const event of turn.events()) {
     if (event.kind === 'turn-failed') throw event.error;
     if (event.kind === 'turn-finished') {
       sources = sourcesOf(event);
       break;
+    }
+    if (event.kind === 'restart') {
+      limit = new AnswerLimit(plan.maxTokens);
+      continue;
     }
     limit.take(event.content);
     if (limit.reached) {
@@ -85,6 +110,7 @@ export async function* completionFrames(
   const usageField = plan.includeUsage ? { usage: null } : {};
   const limit = new AnswerLimit(plan.maxTokens);
   let sources: RagSource[] | undefined;
+  let restarted: AfterRestart | undefined;
   yield frame(chunkObject(identity, { role: 'assistant', content: '' }, null, usageField));
   for await (const event of startingWith(first, rest)) {
     if (event.kind === 'turn-failed') {
@@ -96,7 +122,11 @@ export async function* completionFrames(
       sources = sourcesOf(event);
       break;
     }
-    const content = limit.take(event.content);
+    if (event.kind === 'restart') {
+      restarted = new AfterRestart(limit.text);
+      continue;
+    }
+    const content = limit.take(restarted ? restarted.next(event.content) : event.content);
     if (content) yield frame(chunkObject(identity, { content }, null, usageField));
     if (limit.reached) {
       await turn.cancel('max_tokens reached');
