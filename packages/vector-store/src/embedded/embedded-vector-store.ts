@@ -293,6 +293,7 @@ class EmbeddedVectorStore implements VectorStore {
       }
     }
     this.collections.clear();
+    this.residents.clear();
     this.connection.close();
   }
 
