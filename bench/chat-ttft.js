@@ -199,10 +199,14 @@ export function chatTtftRows(result) {
       measured: `p50 ${ms(sixtyFour.p50)} / p99 ${ms(sixtyFour.p99)}`,
       target: '—',
     },
-    {
-      figure: "Memory per open chat socket (the platform's side)",
-      measured: `${result.memoryPerSocket.heapKb.toFixed(1)} KB of JS heap, ${result.memoryPerSocket.rssKb.toFixed(1)} KB of RSS`,
-      target: '—',
-    },
+    ...(result.memoryPerSocket
+      ? [
+          {
+            figure: "Memory per open chat socket (the platform's side)",
+            measured: `${result.memoryPerSocket.heapKb.toFixed(1)} KB of JS heap, ${result.memoryPerSocket.rssKb.toFixed(1)} KB of RSS`,
+            target: '—',
+          },
+        ]
+      : []),
   ];
 }
