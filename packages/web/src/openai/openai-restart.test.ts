@@ -45,6 +45,17 @@ async function playRestartingHandler(gateway: TestGateway, first: string, second
   });
 }
 
+const ask = { model: 'loopback-echo', messages: [{ role: 'user' as const, content: 'hi' }] };
+
+/** The answer as a streaming client puts it together. */
+async function streamedAnswer(client: OpenAI): Promise<string> {
+  let text = '';
+  for await (const chunk of await client.chat.completions.create({ ...ask, stream: true })) {
+    text += chunk.choices[0]?.delta.content ?? '';
+  }
+  return text;
+}
+
 describe('OpenAI-compatible API, a turn started again', () => {
   let gateway: TestGateway;
   let client: OpenAI;
@@ -54,17 +65,12 @@ describe('OpenAI-compatible API, a turn started again', () => {
   });
   after(() => gateway.close());
 
-  const ask = { model: 'loopback-echo', messages: [{ role: 'user' as const, content: 'hi' }] };
-
   it('answers once, plain and streamed, when the answer comes out the same', async () => {
     const handler = await playRestartingHandler(gateway, 'The falcon ', 'The falcon dives fast.');
     try {
       const plain = await client.chat.completions.create(ask);
       assert.equal(plain.choices[0]?.message.content, 'The falcon dives fast.');
-      let streamed = '';
-      for await (const chunk of await client.chat.completions.create({ ...ask, stream: true })) {
-        streamed += chunk.choices[0]?.delta.content ?? '';
-      }
+      const streamed = await streamedAnswer(client);
       assert.equal(streamed, 'The falcon dives fast.');
     } finally {
       await handler.unsubscribe();
@@ -76,10 +82,7 @@ describe('OpenAI-compatible API, a turn started again', () => {
     try {
       const plain = await client.chat.completions.create(ask);
       assert.equal(plain.choices[0]?.message.content, 'Falcons dive.');
-      let streamed = '';
-      for await (const chunk of await client.chat.completions.create({ ...ask, stream: true })) {
-        streamed += chunk.choices[0]?.delta.content ?? '';
-      }
+      const streamed = await streamedAnswer(client);
       assert.match(streamed, /^Hawks are \n\n_\(The answer was interrupted and started again\.\)_/);
       assert.ok(streamed.endsWith('Falcons dive.'));
     } finally {
