@@ -5,6 +5,7 @@
 import { PlatformError } from '@homelab-ai/contracts';
 import type { ChatGeneration, ChatModel } from '../chat/chat-model.js';
 import { readSseData } from './sse.js';
+import { streamingPost, type StreamingAnswer } from './streaming-post.js';
 
 export interface OpenAiChatSettings {
   /** Base URL including the version prefix, e.g. `http://vllm:8000/v1`. */
@@ -97,7 +98,7 @@ class OpenAiChatModel implements ChatModel {
     const timeout = AbortSignal.timeout(this.settings.timeoutMs ?? 120_000);
     const signal = generation.signal ? AbortSignal.any([generation.signal, timeout]) : timeout;
     const url = `${this.baseUrl}/chat/completions`;
-    let response: Response;
+    let response: StreamingAnswer;
     try {
       const body = {
         model: generation.model ?? (await this.model(signal)),
@@ -107,16 +108,15 @@ class OpenAiChatModel implements ChatModel {
         ...(generation.temperature === undefined ? {} : { temperature: generation.temperature }),
         ...(generation.stop?.length ? { stop: generation.stop } : {}),
       };
-      response = await fetchWithReconnect(url, {
-        method: 'POST',
+      response = await streamingPost(url, {
         headers: this.headers(),
         body: JSON.stringify(body),
         signal,
       });
     } catch (error) {
-      throw this.failure(error, url, generation.signal);
+      throw this.failure(error, url, generation.signal, timeout);
     }
-    if (!response.ok || !response.body) {
+    if (response.status < 200 || response.status > 299) {
       const text = await response.text().catch(() => '');
       const detail = text.slice(0, 300) || response.statusText;
       const retryable = response.status === 429 || response.status >= 500;
@@ -125,9 +125,13 @@ class OpenAiChatModel implements ChatModel {
         `LLM ${url} answered ${response.status}: ${detail}`,
       );
     }
+    let readThrough = false;
     try {
       for await (const data of readSseData(response.body)) {
-        if (data === '[DONE]') return;
+        if (data === '[DONE]') {
+          readThrough = true;
+          return;
+        }
         const chunk = JSON.parse(data) as CompletionChunk;
         if (chunk.error)
           throw new PlatformError(
@@ -137,16 +141,24 @@ class OpenAiChatModel implements ChatModel {
         const content = chunk.choices?.[0]?.delta?.content;
         if (content) yield content;
       }
+      readThrough = true;
     } catch (error) {
-      throw this.failure(error, url, generation.signal);
+      throw this.failure(error, url, generation.signal, timeout);
+    } finally {
+      response.release(readThrough);
     }
   }
 
-  private failure(error: unknown, url: string, userSignal: AbortSignal | undefined): PlatformError {
+  private failure(
+    error: unknown,
+    url: string,
+    userSignal: AbortSignal | undefined,
+    timeout?: AbortSignal,
+  ): PlatformError {
     if (error instanceof PlatformError) return error;
     if (userSignal?.aborted)
       return new PlatformError('cancelled', 'generation cancelled', { cause: error });
-    if ((error as Error).name === 'TimeoutError') {
+    if ((error as Error).name === 'TimeoutError' || timeout?.aborted) {
       return new PlatformError(
         'timeout',
         `LLM ${url} did not finish within ${this.settings.timeoutMs ?? 120_000} ms`,
