@@ -10,12 +10,22 @@ import type { ParsedDocument } from './types.js';
 
 /** Parses Markdown text into sections; the first heading becomes the title. */
 export function markdownToDocument(markdown: string): ParsedDocument {
-  const builder = new SectionBuilder();
-  const tokens = marked.lexer(skipFrontMatter(markdown.replace(/\r\n?/g, '\n')), { gfm: true });
-  addBlocks(tokens, builder);
+  const builder = markdownSections(prepareMarkdown(markdown));
   const sections = builder.finish();
   const title = builder.title;
   return { type: 'markdown', ...(title ? { title } : {}), sections };
+}
+
+/** Line ends made `\n` and YAML front matter skipped: the text the lexer reads. */
+export function prepareMarkdown(markdown: string): string {
+  return skipFrontMatter(markdown.replace(/\r\n?/g, '\n'));
+}
+
+/** The sections of prepared Markdown text (or of one part of it, see markdown-split.ts). */
+export function markdownSections(prepared: string): SectionBuilder {
+  const builder = new SectionBuilder();
+  addBlocks(marked.lexer(prepared, { gfm: true }), builder);
+  return builder;
 }
 
 function addBlocks(tokens: readonly Token[], builder: SectionBuilder): void {

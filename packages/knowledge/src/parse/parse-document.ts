@@ -7,7 +7,7 @@ import { PlatformError } from '@homelab-ai/contracts';
 import { detectDocumentType } from './detect-type.js';
 import { textToDocument } from './plain-text.js';
 import { decodeTextStrict } from './text-decoding.js';
-import type { ParsedDocument, ParseOptions } from './types.js';
+import type { DocumentType, ParsedDocument, ParseOptions } from './types.js';
 
 export const DEFAULT_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
 
@@ -16,8 +16,17 @@ export async function parseDocument(
   bytes: Uint8Array,
   options: ParseOptions,
 ): Promise<ParsedDocument> {
-  const { filename, signal } = options;
-  throwIfCancelled(filename, signal);
+  const type = checkDocumentBytes(bytes, options);
+  const parsed = await parseByType(type, bytes, options);
+  throwIfCancelled(options.filename, options.signal);
+  if (parsed.sections.length === 0) throw containsNoText(options.filename, type);
+  return parsed;
+}
+
+/** The checks made before parsing (cancelled, too large, empty); returns the detected type. */
+export function checkDocumentBytes(bytes: Uint8Array, options: ParseOptions): DocumentType {
+  const { filename } = options;
+  throwIfCancelled(filename, options.signal);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
   if (bytes.length > maxBytes) {
     throw new PlatformError(
@@ -28,13 +37,20 @@ export async function parseDocument(
   if (bytes.length === 0 || bytes.every((byte) => byte <= 0x20)) {
     throw new PlatformError('invalid_input', `${filename}: the file is empty`);
   }
-  const type = detectDocumentType(bytes, filename, options.contentType);
-  const parsed = await parseByType(type, bytes, options);
-  throwIfCancelled(filename, signal);
-  if (parsed.sections.length === 0) {
-    throw new PlatformError('invalid_input', `${filename}: the ${type} file contains no text`);
-  }
-  return parsed;
+  return detectDocumentType(bytes, filename, options.contentType);
+}
+
+/** The refusal of a PDF none of whose pages has text. */
+export function noExtractableText(filename: string): PlatformError {
+  return new PlatformError(
+    'invalid_input',
+    `${filename}: no extractable text (scanned PDF? OCR is not supported); upload a PDF with a text layer`,
+  );
+}
+
+/** The refusal of a parsed document without any text. */
+export function containsNoText(filename: string, type: DocumentType): PlatformError {
+  return new PlatformError('invalid_input', `${filename}: the ${type} file contains no text`);
 }
 
 /**

@@ -3,12 +3,36 @@
  * person can act on: a truncated or corrupt file, an encrypted one, and one without
  * extractable text (a scan).
  */
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy, TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { PlatformError } from '@homelab-ai/contracts';
+import { noExtractableText } from './parse-document.js';
 import { assertNoStreamBomb } from './pdf-stream-guard.js';
 import { layOutPageText, type PositionedText } from './pdf-layout.js';
+import { loadPdfJs } from './pdfjs-loader.js';
 import type { ParsedDocument, Section } from './types.js';
+
+/** One of `count` equal runs of pages (0-based `index`), for parsing a PDF in parallel. */
+export interface PdfPageShare {
+  index: number;
+  count: number;
+}
+
+export interface PdfPages {
+  pageCount: number;
+  /** Read by the first share only. */
+  title?: string;
+  sections: Section[];
+}
+
+export interface ReadPdfPagesOptions {
+  signal?: AbortSignal | undefined;
+  maxDecodedBytes?: number | undefined;
+  /** The pages to read (default: all). */
+  share?: PdfPageShare | undefined;
+  /** Called with the sections of each run of `batchPages` pages as soon as they are read. */
+  onSections?: ((sections: Section[]) => void) | undefined;
+  batchPages?: number | undefined;
+}
 
 /**
  * Extracts each page's text; checks `signal` between pages. Compressed streams may inflate to
@@ -20,28 +44,45 @@ export async function pdfToDocument(
   signal?: AbortSignal,
   maxDecodedBytes?: number,
 ): Promise<ParsedDocument> {
+  const { sections, title } = await readPdfPages(bytes, filename, { signal, maxDecodedBytes });
+  if (sections.length === 0) throw noExtractableText(filename);
+  return { type: 'pdf', ...(title ? { title } : {}), sections };
+}
+
+/** The sections (one per page with text) of the pages in `options.share`. */
+export async function readPdfPages(
+  bytes: Uint8Array,
+  filename: string,
+  options: ReadPdfPagesOptions = {},
+): Promise<PdfPages> {
+  const { signal, share = { index: 0, count: 1 }, batchPages = 1 } = options;
   assertComplete(bytes, filename);
-  assertNoStreamBomb(bytes, filename, maxDecodedBytes);
+  assertNoStreamBomb(bytes, filename, options.maxDecodedBytes);
   const pdf = await loadPdf(bytes, filename);
   try {
     const sections: Section[] = [];
-    for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber += 1) {
+    const first = Math.floor((share.index * pdf.numPages) / share.count) + 1;
+    const last = Math.floor(((share.index + 1) * pdf.numPages) / share.count);
+    let batch: Section[] = [];
+    for (let pageNumber = first; pageNumber <= last; pageNumber += 1) {
       if (signal?.aborted) {
         throw new PlatformError('cancelled', `parsing ${filename} was cancelled`, {
           cause: signal.reason,
         });
       }
       const text = await readPageText(pdf, pageNumber);
-      if (text !== '') sections.push({ text, headingPath: [], page: pageNumber });
+      if (text !== '') batch.push({ text, headingPath: [], page: pageNumber });
+      if (
+        batch.length > 0 &&
+        ((pageNumber - first + 1) % batchPages === 0 || pageNumber === last)
+      ) {
+        sections.push(...batch);
+        options.onSections?.(batch);
+        batch = [];
+      }
     }
-    if (sections.length === 0) {
-      throw new PlatformError(
-        'invalid_input',
-        `${filename}: no extractable text (scanned PDF? OCR is not supported); upload a PDF with a text layer`,
-      );
-    }
-    const title = await readTitle(pdf);
-    return { type: 'pdf', ...(title ? { title } : {}), sections };
+    const title = share.index === 0 ? await readTitle(pdf) : undefined;
+    return { pageCount: pdf.numPages, ...(title ? { title } : {}), sections };
   } catch (error) {
     throw refusal(filename, error);
   } finally {
@@ -61,6 +102,7 @@ function assertComplete(bytes: Uint8Array, filename: string): void {
 }
 
 async function loadPdf(bytes: Uint8Array, filename: string): Promise<PDFDocumentProxy> {
+  const { getDocument } = await loadPdfJs();
   const task = getDocument({
     data: new Uint8Array(bytes), // pdf.js takes ownership of (detaches) the buffer it is given
     disableFontFace: true,

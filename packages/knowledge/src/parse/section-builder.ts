@@ -10,6 +10,9 @@ export class SectionBuilder {
   private headingLevels: number[] = [];
   private paragraphs: string[] = [];
   private firstHeading: string | undefined;
+  /** The lowest heading level opened so far, and its value when each section was closed. */
+  private topLevel = Number.POSITIVE_INFINITY;
+  private readonly sectionTopLevels: number[] = [];
 
   /** Opens a heading of `level` (1 = top), closing deeper or equal headings. */
   heading(level: number, rawText: string): void {
@@ -23,6 +26,7 @@ export class SectionBuilder {
     this.headingLevels.push(level);
     this.headingPath.push(text);
     this.firstHeading ??= text;
+    this.topLevel = Math.min(this.topLevel, level);
   }
 
   /** Adds one paragraph (inline whitespace collapsed unless `preformatted`). */
@@ -41,9 +45,29 @@ export class SectionBuilder {
     return this.sections;
   }
 
+  /**
+   * For text parsed in parts: each section's lowest heading level seen up to it (headings of
+   * earlier parts at lower levels still apply to it), and the open headings at the end.
+   */
+  partContext(): {
+    topLevel: number;
+    sectionTopLevels: number[];
+    openHeadings: { level: number; text: string }[];
+  } {
+    return {
+      topLevel: this.topLevel,
+      sectionTopLevels: [...this.sectionTopLevels],
+      openHeadings: this.headingLevels.map((level, index) => ({
+        level,
+        text: this.headingPath[index] ?? '',
+      })),
+    };
+  }
+
   private flush(): void {
     if (this.paragraphs.length === 0) return;
     this.sections.push({ text: this.paragraphs.join('\n\n'), headingPath: [...this.headingPath] });
+    this.sectionTopLevels.push(this.topLevel);
     this.paragraphs = [];
   }
 }
