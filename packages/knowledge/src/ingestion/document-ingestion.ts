@@ -12,7 +12,8 @@ import { definePipeline, type StepContext } from '@homelab-ai/pipelines';
 import type { IndexableChunk } from '../library/chunk-indexer.js';
 import { ensureUserCollection } from '../library/collections.js';
 import type { KnowledgeDeps } from '../library/knowledge-deps.js';
-import { currentEmbeddingSpace } from '../library/vector-collection.js';
+import { currentEmbeddingSpace, type EmbeddingSpace } from '../library/vector-collection.js';
+import { EmbeddingPrefetch, packVectors, unpackVectors } from './embedding-prefetch.js';
 import { embedAndIndex, parseAndChunk } from './index-document.js';
 import type { IngestionSettings } from './ingestion-settings.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
@@ -36,6 +37,10 @@ type Parameters = z.output<typeof parametersSchema>;
 interface ParsedDocumentOutput {
   document_id: string;
   chunks_key?: string;
+  /** The chunks' vectors, embedded during parsing, and the space they are in. */
+  vectors_key?: string;
+  vectors_model?: string;
+  vectors_dimension?: number;
   error?: string;
 }
 
@@ -85,18 +90,37 @@ export function createDocumentIngestionPipeline(deps: IngestionDeps) {
           const documentIds = stringArray(context.output('resolve-source').document_ids);
           let done = 0;
           const documents = await mapWithConcurrency(documentIds, DOCUMENTS_AT_ONCE, async (id) => {
+            // Chunks are embedded while the rest of the document is still being parsed.
+            const prefetch =
+              deps.embedder.adapter === 'none'
+                ? undefined
+                : new EmbeddingPrefetch(deps.embedder, context.signal);
             const outcome = await parseAndChunk(
-              { db, objects: deps.objects, settings: deps.settings, signal: context.signal },
+              {
+                db,
+                objects: deps.objects,
+                settings: deps.settings,
+                signal: context.signal,
+                ...(prefetch ? { onChunks: (chunks) => prefetch.add(chunks) } : {}),
+              },
               id,
             );
             context.progress(++done / documentIds.length, `parsed ${done}/${documentIds.length}`);
-            if (!outcome.ok) return { document_id: id, error: outcome.error };
-            const stored = await context.artifacts.put(
-              `chunks/${id}.json`,
-              JSON.stringify(outcome.value),
-              { contentType: 'application/json' },
-            );
-            return { document_id: id, chunks_key: stored.key };
+            if (!outcome.ok) {
+              await prefetch?.finish([]);
+              return { document_id: id, error: outcome.error };
+            }
+            const [stored, vectors] = await Promise.all([
+              context.artifacts.put(`chunks/${id}.json`, JSON.stringify(outcome.value), {
+                contentType: 'application/json',
+              }),
+              prefetch
+                ? storeVectors(context, id, prefetch, outcome.value, () =>
+                    currentEmbeddingSpace(deps.embedder),
+                  )
+                : undefined,
+            ]);
+            return { document_id: id, chunks_key: stored.key, ...vectors };
           });
           return { documents };
         },
@@ -119,12 +143,16 @@ export function createDocumentIngestionPipeline(deps: IngestionDeps) {
           let chunks = 0;
           for (const document of parsed) {
             if (!document.chunks_key) continue;
-            const bytes = await context.artifacts.getByKey(document.chunks_key);
+            const [bytes, embeddings] = await Promise.all([
+              context.artifacts.getByKey(document.chunks_key),
+              readVectors(context, document, space),
+            ]);
             const documentChunks = JSON.parse(
               Buffer.from(bytes).toString('utf8'),
             ) as IndexableChunk[];
             const outcome = await embedAndIndex(
               {
+                ...(embeddings ? { embeddings } : {}),
                 db,
                 vectors,
                 embedder: deps.embedder,
@@ -162,4 +190,40 @@ export function createDocumentIngestionPipeline(deps: IngestionDeps) {
       },
     ],
   });
+}
+
+/** Stores the prefetched vectors of a document's chunks; nothing when embedding failed. */
+async function storeVectors(
+  context: StepContext<Parameters>,
+  documentId: string,
+  prefetch: EmbeddingPrefetch,
+  chunks: readonly IndexableChunk[],
+  space: () => Promise<EmbeddingSpace>,
+): Promise<Pick<ParsedDocumentOutput, 'vectors_key' | 'vectors_model' | 'vectors_dimension'>> {
+  const vectors = await prefetch.finish(chunks);
+  if (!vectors) return {};
+  const { model, dimension } = await space();
+  const packed = packVectors(vectors, dimension);
+  if (!packed) return {};
+  const stored = await context.artifacts.put(
+    `vectors/${documentId}.f32`,
+    new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength),
+    { contentType: 'application/octet-stream' },
+  );
+  return { vectors_key: stored.key, vectors_model: model, vectors_dimension: dimension };
+}
+
+/** The vectors embedded during parsing, when they are in the collection's current space. */
+async function readVectors(
+  context: StepContext<Parameters>,
+  document: ParsedDocumentOutput,
+  space: EmbeddingSpace,
+): Promise<Float32Array | undefined> {
+  const { vectors_key: key, vectors_model: model, vectors_dimension: dimension } = document;
+  if (!key || model !== space.model || dimension !== space.dimension) return undefined;
+  try {
+    return unpackVectors(await context.artifacts.getByKey(key));
+  } catch {
+    return undefined; // embedded again
+  }
 }

@@ -14,11 +14,10 @@ import {
 import type { Embedder } from '@homelab-ai/models';
 import { readAllBytes, type ObjectStore } from '@homelab-ai/object-store';
 import type { VectorStore } from '@homelab-ai/vector-store';
-import { chunkDocument } from '../chunk/index.js';
 import { indexChunks, type IndexableChunk } from '../library/chunk-indexer.js';
 import { vectorCollectionName, type EmbeddingSpace } from '../library/vector-collection.js';
-import { parseDocument } from '../parse/index.js';
 import type { IngestionSettings } from './ingestion-settings.js';
+import { parseAndChunkOffThread } from './parse-worker/parse-off-thread.js';
 
 export type StepOutcome<T> =
   { documentId: string; ok: true; value: T } | { documentId: string; ok: false; error: string };
@@ -41,6 +40,8 @@ export async function parseAndChunk(
     objects: ObjectStore;
     settings: IngestionSettings;
     signal?: AbortSignal;
+    /** Gets the chunks as they are cut, before all of the document is parsed. */
+    onChunks?: (chunks: readonly IndexableChunk[]) => void;
   },
   documentId: string,
 ): Promise<StepOutcome<IndexableChunk[]>> {
@@ -51,15 +52,14 @@ export async function parseAndChunk(
   try {
     const download = await context.objects.get(document.object_key);
     const bytes = await readAllBytes(download.body);
-    const parsed = await parseDocument(bytes, {
+    // Parsed in worker threads: a large document does not hold up chat or the API.
+    const chunks = await parseAndChunkOffThread(bytes, {
       filename: document.filename,
       contentType: document.content_type,
       maxBytes: settings.maxDocumentBytes,
       signal: context.signal,
-    });
-    const chunks = chunkDocument(parsed, {
-      maxTokens: settings.chunkTokens,
-      overlapTokens: settings.chunkOverlapTokens,
+      chunking: { maxTokens: settings.chunkTokens, overlapTokens: settings.chunkOverlapTokens },
+      onChunks: context.onChunks,
     });
     if (chunks.length === 0) throw new Error('the document holds no text');
     return { documentId, ok: true, value: chunks };
@@ -77,6 +77,8 @@ export interface EmbedAndIndexContext {
   settings: IngestionSettings;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** The chunks' vectors, when embedded while parsing (packed row after row). */
+  embeddings?: Float32Array;
 }
 
 export async function embedAndIndex(
@@ -101,6 +103,7 @@ export async function embedAndIndex(
         previousChunkCount: document.chunk_count,
       },
       chunks,
+      ...(context.embeddings ? { embeddings: context.embeddings } : {}),
       ...(context.signal ? { signal: context.signal } : {}),
       ...(context.onProgress ? { onProgress: context.onProgress } : {}),
     });

@@ -27,6 +27,8 @@ export interface IndexChunksInput {
   vectorCollection: string;
   document: { id: string; ownerId: string; source: string; previousChunkCount: number };
   chunks: readonly IndexableChunk[];
+  /** The chunks' vectors packed row after row, when already embedded (else the embedder). */
+  embeddings?: Float32Array;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -62,10 +64,11 @@ export async function indexChunks(input: IndexChunksInput): Promise<number> {
     // The embedder splits the texts into batches and sends them concurrently.
     const vectors = lexicalOnly
       ? group.map(() => [0])
-      : await input.embedder.embed({
+      : (embedded(input.embeddings, start, group.length, space.dimension) ??
+        (await input.embedder.embed({
           texts: group.map((chunk) => chunk.text),
           ...(input.signal ? { signal: input.signal } : {}),
-        });
+        })));
     const records: ChunkRecord[] = group.map((chunk, index) => {
       const vector = vectors[index];
       if (!vector || vector.length !== space.dimension) {
@@ -97,4 +100,25 @@ export async function indexChunks(input: IndexChunksInput): Promise<number> {
   }
   if (stale.length > 0) await input.vectors.delete(input.vectorCollection, { ids: stale });
   return rowsWritten;
+}
+
+/**
+ * The given vectors of chunks `start` to `start + count`, if all of them are there, as plain
+ * arrays (what the VectorStore copies fastest).
+ */
+function embedded(
+  packed: Float32Array | undefined,
+  start: number,
+  count: number,
+  dimension: number,
+): number[][] | undefined {
+  if (!packed || packed.length < (start + count) * dimension) return undefined;
+  return Array.from({ length: count }, (_, index) => {
+    const offset = (start + index) * dimension;
+    const vector = new Array<number>(dimension);
+    for (let component = 0; component < dimension; component++) {
+      vector[component] = packed[offset + component] ?? 0;
+    }
+    return vector;
+  });
 }
