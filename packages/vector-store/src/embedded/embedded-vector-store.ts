@@ -192,8 +192,22 @@ class EmbeddedVectorStore implements VectorStore {
               .execute(rows),
           ),
       );
-      await this.upkeep(open);
+      // A collection small enough to be searched in memory is never searched through Lance's
+      // inverted index (its copy loads after the writes queued before it): its upkeep may
+      // follow the write instead of holding it up. Larger ones need it before the write ends.
+      if (await this.searchedInMemory(open)) this.upkeepAfterWrites(open);
+      else await this.upkeep(open);
     });
+  }
+
+  private async searchedInMemory(open: OpenCollection): Promise<boolean> {
+    if (this.residentMaxRows <= 0 || open.residentTooLarge) return false;
+    const rows = await open.table.countRows().catch(() => Number.POSITIVE_INFINITY);
+    return rows <= this.residentMaxRows;
+  }
+
+  private upkeepAfterWrites(open: OpenCollection): void {
+    open.writes = open.writes.then(() => this.upkeep(open));
   }
 
   async delete(
