@@ -2,6 +2,7 @@
  * Embedder over an OpenAI-compatible `POST /embeddings` (vLLM, Ollama, llama.cpp server,
  * Infinity, OpenAI itself): batches sent a few at a time, answers put back in input order.
  */
+import { endianness } from 'node:os';
 import type { PortHealth } from '@homelab-ai/contracts';
 import { PlatformError } from '@homelab-ai/contracts';
 import type { EmbedRequest, Embedder } from '../ports/embedder.js';
@@ -25,10 +26,16 @@ function isVector(value: unknown): value is number[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'number');
 }
 
+const LITTLE_ENDIAN = endianness() === 'LE';
+
 /** An embedding as `encoding_format: base64` sends it: little-endian float32s. */
 function fromBase64(value: string): number[] | undefined {
   const bytes = Buffer.from(value, 'base64');
   if (bytes.length === 0 || bytes.length % 4 !== 0) return undefined;
+  if (LITTLE_ENDIAN) {
+    // Copied into an aligned buffer and read as float32s at once.
+    return Array.from(new Float32Array(new Uint8Array(bytes).buffer));
+  }
   const floats = new Float32Array(bytes.length / 4);
   for (let index = 0; index < floats.length; index++) floats[index] = bytes.readFloatLE(index * 4);
   return Array.from(floats);
