@@ -16,7 +16,7 @@ import {
 } from '@homelab-ai/web';
 import type { Hono } from 'hono';
 import { chatModelChoices } from './chat-model-choices.js';
-import { componentHealth, type Platform } from './platform.js';
+import { componentsHealth, modelServices, type Platform } from './platform.js';
 
 export interface GatewayParts {
   app: Hono;
@@ -28,23 +28,10 @@ export interface GatewayParts {
  * that does not answer in time counts as failing (as on `/healthz`).
  */
 async function modelWarnings(platform: Platform): Promise<ServiceWarning[]> {
-  const { chatModel, models } = platform;
-  const services = {
-    llm: chatModel,
-    embeddings: models.embedder,
-    reranker: models.reranker,
-    stt: models.transcriber,
-    tts: models.synthesizer,
-  };
-  const reports = await Promise.all(
-    Object.entries(services).map(async ([service, port]) => ({
-      service,
-      health: await componentHealth(port),
-    })),
-  );
-  return reports
-    .filter(({ health }) => !health.healthy)
-    .map(({ service, health }) => ({ service, detail: health.detail }));
+  const reports = await componentsHealth(modelServices(platform.chatModel, platform.models));
+  return Object.entries(reports)
+    .filter(([, health]) => !health.healthy)
+    .map(([service, health]) => ({ service, detail: health.detail }));
 }
 
 /** How long the chat page's model warnings are reused: each page load would probe five services. */

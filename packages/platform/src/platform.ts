@@ -36,6 +36,30 @@ interface ReportsHealth {
   health(): Promise<{ healthy: boolean; detail: string }>;
 }
 
+/** The model services, by the names `/healthz` reports them under. */
+export function modelServices(
+  chatModel: ReportsHealth,
+  models: Record<'embedder' | 'reranker' | 'transcriber' | 'synthesizer', ReportsHealth>,
+): Record<string, ReportsHealth> {
+  return {
+    llm: chatModel,
+    embeddings: models.embedder,
+    reranker: models.reranker,
+    stt: models.transcriber,
+    tts: models.synthesizer,
+  };
+}
+
+/** Every port's health, checked at once, by name. */
+export async function componentsHealth(
+  ports: Record<string, ReportsHealth>,
+): Promise<Record<string, ComponentHealth>> {
+  const reports = await Promise.all(
+    Object.entries(ports).map(async ([name, port]) => [name, await componentHealth(port)] as const),
+  );
+  return Object.fromEntries(reports);
+}
+
 /** One port's health; a check that hangs (a server gone quiet) counts as unhealthy. */
 export async function componentHealth(port: ReportsHealth): Promise<ComponentHealth> {
   let timer: NodeJS.Timeout | undefined;
@@ -85,18 +109,9 @@ export async function createPlatform(
         vectors: stores.vectors,
         cache: stores.cache,
         objects: stores.objects,
-        llm: chatModel,
-        embeddings: models.embedder,
-        reranker: models.reranker,
-        stt: models.transcriber,
-        tts: models.synthesizer,
+        ...modelServices(chatModel, models),
       };
-      const reports = await Promise.all(
-        Object.entries(ports).map(
-          async ([name, port]) => [name, await componentHealth(port)] as const,
-        ),
-      );
-      return summarizeHealth(Object.fromEntries(reports));
+      return summarizeHealth(await componentsHealth(ports));
     },
     close: async () => {
       await knowledge.engine.close();
