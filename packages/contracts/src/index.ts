@@ -9,3 +9,4 @@ export * from './messages/voice.js';
 export * from './messages/pipeline.js';
 export * from './messages/dead-letter.js';
 export * from './health.js';
+export * from './expiring-map.js';

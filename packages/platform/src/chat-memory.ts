@@ -4,7 +4,7 @@
  * request id, and each session's recent history in the SessionCache, refilled from the DB when
  * the cache is cold.
  */
-import type { RagSource } from '@homelab-ai/contracts';
+import { ExpiringMap, type RagSource } from '@homelab-ai/contracts';
 import type {
   ChatMemory,
   CompanionPersona,
@@ -103,7 +103,7 @@ export function createChatMemory(
   }
 
   // Owners and sessions hardly change: a turn need not look them up again for a while.
-  const scopes = new Map<string, { scope: TurnScope; expires: number }>();
+  const scopes = new ExpiringMap<string, TurnScope>(SCOPE_CACHE_MS, SCOPE_CACHE_ENTRIES);
   const scopeKey = (identity: TurnIdentity) =>
     [identity.userId, identity.sessionId ?? '', identity.companionId ?? ''].join('\n');
 
@@ -133,12 +133,10 @@ export function createChatMemory(
   return {
     async resolve(identity) {
       const key = scopeKey(identity);
-      const now = Date.now();
       const known = scopes.get(key);
-      if (known && known.expires > now) return known.scope;
+      if (known) return known;
       const scope = await lookUp(identity);
-      if (scopes.size >= SCOPE_CACHE_ENTRIES) scopes.clear();
-      scopes.set(key, { scope, expires: now + SCOPE_CACHE_MS });
+      scopes.set(key, scope);
       return scope;
     },
 

@@ -3,7 +3,14 @@
  * database, the first admin, accounts, the Companions app, the APIs and the chat socket.
  */
 import type { AuthConfig } from '@homelab-ai/config';
-import { encodeMessage, subjects, unixSeconds, type LoginEvent } from '@homelab-ai/contracts';
+import {
+  ExpiringMap,
+  encodeMessage,
+  keptPromise,
+  subjects,
+  unixSeconds,
+  type LoginEvent,
+} from '@homelab-ai/contracts';
 import type { Logger } from '@homelab-ai/observability';
 import { getCompanion, isUuid, listCompanions } from '@homelab-ai/metadata-db';
 import {
@@ -39,17 +46,8 @@ const WARNINGS_KEPT_MS = 5_000;
 
 /** `load`, its result reused for `ms` (a failed load is not kept). */
 function recentFor<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
-  let kept: { value: Promise<T>; until: number } | undefined;
-  return () => {
-    if (kept && kept.until > Date.now()) return kept.value;
-    const value = load();
-    const entry = { value, until: Date.now() + ms };
-    kept = entry;
-    value.catch(() => {
-      if (kept === entry) kept = undefined;
-    });
-    return value;
-  };
+  const kept = new ExpiringMap<'result', Promise<T>>(ms, 1);
+  return () => keptPromise(kept, 'result', load);
 }
 
 export async function buildGateway(

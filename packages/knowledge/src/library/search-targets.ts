@@ -5,6 +5,7 @@
  * "still being indexed" notice is never stale; this process's uploads and deletions forget at
  * once, and another replica's upload is seen within `ttlMs` (2 s).
  */
+import { ExpiringMap } from '@homelab-ai/contracts';
 import type { Collection, PendingDocuments } from '@homelab-ai/metadata-db';
 
 export interface SearchTarget {
@@ -24,18 +25,14 @@ export function createSearchTargets(
   lookUp: (ownerId: string, name: string) => Promise<SearchTarget | undefined>,
   ttlMs = 2_000,
 ): SearchTargets {
-  const kept = new Map<string, { target: SearchTarget; expiresAt: number }>();
+  const kept = new ExpiringMap<string, SearchTarget>(ttlMs, MAX_KEPT);
   return {
     async find(ownerId, name) {
       const key = `${ownerId}\n${name}`;
       const known = kept.get(key);
-      if (known && known.expiresAt > Date.now()) return known.target;
-      kept.delete(key);
+      if (known) return known;
       const target = await lookUp(ownerId, name);
-      if (target && target.pending.count === 0) {
-        if (kept.size >= MAX_KEPT) kept.clear();
-        kept.set(key, { target, expiresAt: Date.now() + ttlMs });
-      }
+      if (target && target.pending.count === 0) kept.set(key, target);
       return target;
     },
     forget() {

@@ -3,7 +3,7 @@
  * embedding its question while its history and collection are still being looked up, and the
  * search that follows takes the vector already on its way. Failures are not kept.
  */
-import { PlatformError } from '@homelab-ai/contracts';
+import { ExpiringMap, PlatformError, keptPromise } from '@homelab-ai/contracts';
 import type { Embedder } from '@homelab-ai/models';
 
 export interface QueryEmbeddings {
@@ -11,38 +11,20 @@ export interface QueryEmbeddings {
   embed(query: string): Promise<readonly number[]>;
 }
 
-interface Recent {
-  vector: Promise<readonly number[]>;
-  expiresAt: number;
-}
-
 export function createQueryEmbeddings(
   embedder: Embedder,
   { maxEntries = 256, ttlMs = 60_000 } = {},
 ): QueryEmbeddings {
-  const recent = new Map<string, Recent>();
+  const recent = new ExpiringMap<string, Promise<readonly number[]>>(ttlMs, maxEntries);
   return {
     embed(query) {
-      const now = Date.now();
-      const kept = recent.get(query);
-      if (kept && kept.expiresAt > now) return kept.vector;
-      const vector = embedder.embed({ texts: [query] }).then(([first]) => {
+      return keptPromise(recent, query, async () => {
+        const [first] = await embedder.embed({ texts: [query] });
         if (!first) {
           throw new PlatformError('model_error', `${embedder.adapter}: no vector for the query`);
         }
         return first;
       });
-      const entry = { vector, expiresAt: now + ttlMs };
-      recent.delete(query);
-      recent.set(query, entry);
-      vector.catch(() => {
-        if (recent.get(query) === entry) recent.delete(query);
-      });
-      for (const oldest of recent.keys()) {
-        if (recent.size <= maxEntries) break;
-        recent.delete(oldest);
-      }
-      return vector;
     },
   };
 }

@@ -6,7 +6,7 @@
  * session lookups as long).
  */
 import type { Kysely } from 'kysely';
-import { PlatformError } from '@homelab-ai/contracts';
+import { ExpiringMap, PlatformError } from '@homelab-ai/contracts';
 import {
   chatSessionTitle,
   createChatSession,
@@ -35,22 +35,18 @@ type SessionSummary = Pick<ChatSession, 'id' | 'title' | 'companion_id'>;
 
 /** The sessions one socket's user was checked to own, for a short while. */
 export class KnownSessions {
-  private readonly sessions = new Map<string, { session: SessionSummary; until: number }>();
+  private readonly sessions = new ExpiringMap<string, SessionSummary>(
+    KNOWN_SESSION_MS,
+    KNOWN_SESSIONS_KEPT,
+  );
 
   get(sessionId: string): SessionSummary | undefined {
-    const known = this.sessions.get(sessionId);
-    if (known && known.until > Date.now()) return known.session;
-    this.sessions.delete(sessionId);
-    return undefined;
+    return this.sessions.get(sessionId);
   }
 
   remember(session: SessionSummary): void {
-    if (this.sessions.size >= KNOWN_SESSIONS_KEPT) this.sessions.clear();
     const { id, title, companion_id } = session;
-    this.sessions.set(id, {
-      session: { id, title, companion_id },
-      until: Date.now() + KNOWN_SESSION_MS,
-    });
+    this.sessions.set(id, { id, title, companion_id });
   }
 }
 
