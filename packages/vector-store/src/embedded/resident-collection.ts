@@ -6,20 +6,21 @@
  * costs several (query planning and its thread pool, whatever the table size).
  */
 import MiniSearch from 'minisearch';
-import type { ChunkFilter, ChunkHit, MetadataValue, VectorMetric } from '../port.js';
-import type { ChunkRow } from './lance-rows.js';
+import type { ChunkFilter, ChunkHit, VectorMetric } from '../port.js';
+import { toHit, type ChunkRow } from './lance-rows.js';
 import { toTerm, tokenize } from './resident-text.js';
 
-interface ResidentRow {
+/** A row as Lance stores it (so that Lance's `toHit` reads it), with its vector ready. */
+type ResidentRow = {
   id: string;
   text: string;
   owner: string;
-  documentId: string;
+  document_id: string;
   metadata: string;
   vector: Float32Array;
   /** Euclidean norm of the vector, for cosine. */
   norm: number;
-}
+};
 
 /** Plain BM25 with Lance's parameters (MiniSearch defaults to BM25+, d = 0.5). */
 const BM25 = { k: 1.2, b: 0.75, d: 0 };
@@ -36,18 +37,7 @@ function passes(row: ResidentRow, filter: ChunkFilter | undefined): boolean {
   if (filter.owner !== undefined && row.owner !== filter.owner) return false;
   const ids = filter.documentId;
   if (ids === undefined) return true;
-  return typeof ids === 'string' ? row.documentId === ids : ids.includes(row.documentId);
-}
-
-function toHit(row: ResidentRow, score: number): ChunkHit {
-  return {
-    id: row.id,
-    score,
-    text: row.text,
-    owner: row.owner,
-    documentId: row.documentId,
-    metadata: JSON.parse(row.metadata) as Record<string, MetadataValue>,
-  };
+  return typeof ids === 'string' ? row.document_id === ids : ids.includes(row.document_id);
 }
 
 /** The `topK` best of `scored`, best first. */
@@ -146,7 +136,7 @@ function residentRow(raw: ChunkRow | Record<string, unknown>): ResidentRow {
     id: String(raw['id']),
     text: String(raw['text']),
     owner: String(raw['owner']),
-    documentId: String(raw['document_id']),
+    document_id: String(raw['document_id']),
     metadata: typeof raw['metadata'] === 'string' ? raw['metadata'] : '{}',
     vector,
     norm: norm(vector),
