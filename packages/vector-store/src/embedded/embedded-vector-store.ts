@@ -22,16 +22,15 @@ import {
   checkCollectionSpec,
   checkSearchOptions,
   checkVector,
+  deletePredicate,
   filterPredicate,
-  inList,
-  isArray,
   specFromSchema,
   tableSchema,
   toHit,
   toRows,
   vectorScore,
 } from './lance-rows.js';
-import { ResidentCollection } from './resident-collection.js';
+import { ResidentCopies, type ResidentSource } from './resident-copies.js';
 
 export interface EmbeddedVectorStoreSettings {
   /** Directory of the database; created if missing. */
@@ -57,11 +56,6 @@ interface OpenCollection {
   writes: Promise<unknown>;
   /** Set when an index upkeep never finished: later writes skip upkeep. */
   upkeepStalled?: boolean;
-  /** The in-memory copy searched instead of Lance, once loaded. */
-  resident?: ResidentCollection | undefined;
-  residentLoad?: Promise<ResidentCollection | undefined> | undefined;
-  /** Set when the collection had too many rows to keep in memory, until rows are deleted. */
-  residentTooLarge?: boolean;
 }
 
 const LANCE_METRIC = { cosine: 'cosine', l2: 'l2', ip: 'dot' } as const;
@@ -109,10 +103,7 @@ class EmbeddedVectorStore implements VectorStore {
   private lastUpkeepError: string | undefined;
   private readonly vectorIndexMinRows: number;
   private readonly upkeepTimeoutMs: number;
-  private readonly residentMaxRows: number;
-  private readonly residentBudgetRows: number;
-  /** Collections with a resident copy, least recently searched first. */
-  private readonly residents = new Map<string, OpenCollection>();
+  private readonly residents: ResidentCopies;
 
   constructor(
     private readonly connection: Connection,
@@ -120,8 +111,10 @@ class EmbeddedVectorStore implements VectorStore {
   ) {
     this.vectorIndexMinRows = settings.vectorIndexMinRows ?? 10_000;
     this.upkeepTimeoutMs = settings.upkeepTimeoutMs ?? 60_000;
-    this.residentMaxRows = settings.residentMaxRows ?? 10_000;
-    this.residentBudgetRows = settings.residentBudgetRows ?? 50_000;
+    this.residents = new ResidentCopies(
+      settings.residentMaxRows ?? 10_000,
+      settings.residentBudgetRows ?? 50_000,
+    );
   }
 
   async createCollection(spec: VectorCollectionSpec): Promise<void> {
@@ -158,7 +151,7 @@ class EmbeddedVectorStore implements VectorStore {
     checkCollectionName(name);
     const open = this.collections.get(name);
     this.collections.delete(name);
-    this.residents.delete(name);
+    this.residents.drop(name);
     if (open) (await open.catch(() => undefined))?.table.close();
     if (!(await this.tableNames()).includes(name)) return;
     await this.call(`drop collection ${name}`, () => this.connection.dropTable(name));
@@ -180,8 +173,8 @@ class EmbeddedVectorStore implements VectorStore {
     if (rows.length === 0) return;
     await this.serialized(open, async () => {
       // One merge-insert is one Lance commit: the whole batch becomes visible, or none of it.
-      await this.followWrite(
-        open,
+      await this.residents.followWrite(
+        collection,
         (resident) => resident.put(rows),
         () =>
           this.call(`upsert ${rows.length} records into ${collection}`, () =>
@@ -195,15 +188,10 @@ class EmbeddedVectorStore implements VectorStore {
       // A collection small enough to be searched in memory is never searched through Lance's
       // inverted index (its copy loads after the writes queued before it): its upkeep may
       // follow the write instead of holding it up. Larger ones need it before the write ends.
-      if (await this.searchedInMemory(open)) this.upkeepAfterWrites(open);
-      else await this.upkeep(open);
+      if (await this.residents.searchedInMemory(this.residentSource(open))) {
+        this.upkeepAfterWrites(open);
+      } else await this.upkeep(open);
     });
-  }
-
-  private async searchedInMemory(open: OpenCollection): Promise<boolean> {
-    if (this.residentMaxRows <= 0 || open.residentTooLarge) return false;
-    const rows = await open.table.countRows().catch(() => Number.POSITIVE_INFINITY);
-    return rows <= this.residentMaxRows;
   }
 
   private upkeepAfterWrites(open: OpenCollection): void {
@@ -218,15 +206,15 @@ class EmbeddedVectorStore implements VectorStore {
     const predicate = deletePredicate(collection, selector);
     if (predicate === 'FALSE') return 0;
     return this.serialized(open, async () => {
-      const result = await this.followWrite(
-        open,
+      const result = await this.residents.followWrite(
+        collection,
         (resident) =>
           'ids' in selector
             ? resident.removeIds(selector.ids)
             : resident.removeWhere(selector.filter),
         () => this.call(`delete from ${collection}`, () => open.table.delete(predicate)),
       );
-      open.residentTooLarge = false;
+      this.residents.shrank(collection);
       return result.numDeletedRows;
     });
   }
@@ -240,7 +228,7 @@ class EmbeddedVectorStore implements VectorStore {
     checkVector(open.spec, vector, `search in ${collection}`);
     checkSearchOptions(collection, options);
     const predicate = filterPredicate(options.filter);
-    const resident = await this.residentOf(open);
+    const resident = await this.residents.of(this.residentSource(open));
     if (resident) return resident.search(Float32Array.from(vector), options.topK, options.filter);
     const metric = open.spec.metric;
     const rows = await this.call(`search ${collection}`, () => {
@@ -266,7 +254,7 @@ class EmbeddedVectorStore implements VectorStore {
       );
     if (query.trim() === '') return [];
     const predicate = filterPredicate(options.filter);
-    const resident = await this.residentOf(open);
+    const resident = await this.residents.of(this.residentSource(open));
     if (resident) return resident.searchText(query, options.topK, options.filter);
     const rows = await this.call(`text search ${collection}`, () => {
       let search = open.table
@@ -348,81 +336,23 @@ class EmbeddedVectorStore implements VectorStore {
     }
   }
 
-  /**
-   * Runs a write on Lance, then the same change on the resident copy. A failed write drops the
-   * copy (the next search reloads it), so it never holds what Lance does not.
-   */
-  private async followWrite<T>(
-    open: OpenCollection,
-    change: (resident: ResidentCollection) => void,
-    write: () => Promise<T>,
-  ): Promise<T> {
-    try {
-      const result = await write();
-      if (open.resident) {
-        change(open.resident);
-        if (open.resident.size > this.residentMaxRows) {
-          this.dropResident(open);
-          open.residentTooLarge = true;
-        }
-      }
-      return result;
-    } catch (error) {
-      this.dropResident(open);
-      throw error;
-    }
-  }
-
-  /** The collection's resident copy, loaded on first use, or undefined when it is too large. */
-  private async residentOf(open: OpenCollection): Promise<ResidentCollection | undefined> {
-    if (this.residentMaxRows <= 0 || open.residentTooLarge) return undefined;
-    if (open.resident) {
-      this.residents.delete(open.spec.name);
-      this.residents.set(open.spec.name, open);
-      return open.resident;
-    }
-    open.residentLoad ??= this.serialized(open, () => this.loadResident(open)).finally(() => {
-      open.residentLoad = undefined;
-    });
-    return open.residentLoad;
-  }
-
-  /** Reads a collection's rows into memory; runs between writes. */
-  private async loadResident(open: OpenCollection): Promise<ResidentCollection | undefined> {
-    if (open.resident) return open.resident;
-    const name = open.spec.name;
-    const count = await this.call(`count rows of ${name}`, () => open.table.countRows());
-    if (count > this.residentMaxRows) {
-      open.residentTooLarge = true;
-      return undefined;
-    }
-    const resident = new ResidentCollection(open.spec.metric);
-    if (count > 0) {
-      const rows = await this.call(`read ${name} into memory`, () =>
-        open.table
-          .query()
-          .select([...COLUMNS])
-          .limit(count)
-          .toArray(),
-      );
-      resident.put(rows as Record<string, unknown>[]);
-    }
-    let kept = resident.size;
-    for (const other of this.residents.values()) kept += other.resident?.size ?? 0;
-    for (const [otherName, other] of this.residents) {
-      if (kept <= this.residentBudgetRows) break;
-      kept -= other.resident?.size ?? 0;
-      this.dropResident(other);
-      this.residents.delete(otherName);
-    }
-    open.resident = resident;
-    this.residents.set(name, open);
-    return resident;
-  }
-
-  private dropResident(open: OpenCollection): void {
-    open.resident = undefined;
-    this.residents.delete(open.spec.name);
+  /** The collection as its resident copy reads it: from Lance, between writes. */
+  private residentSource(open: OpenCollection): ResidentSource {
+    const { name, metric } = open.spec;
+    return {
+      name,
+      metric,
+      countRows: () => this.call(`count rows of ${name}`, () => open.table.countRows()),
+      readRows: async (count) =>
+        (await this.call(`read ${name} into memory`, () =>
+          open.table
+            .query()
+            .select([...COLUMNS])
+            .limit(count)
+            .toArray(),
+        )) as Record<string, unknown>[],
+      serialized: (work) => this.serialized(open, work),
+    };
   }
 
   private serialized<T>(open: OpenCollection, work: () => Promise<T>): Promise<T> {
@@ -491,25 +421,4 @@ class EmbeddedVectorStore implements VectorStore {
       });
     }
   }
-}
-
-function deletePredicate(
-  collection: string,
-  selector: { ids: readonly string[] } | { filter: ChunkFilter },
-): string {
-  if (selector && 'ids' in selector) {
-    if (!isArray(selector.ids) || selector.ids.some((id) => typeof id !== 'string'))
-      throw new PlatformError(
-        'invalid_input',
-        `delete from ${collection}: ids must be an array of strings`,
-      );
-    return inList('id', selector.ids);
-  }
-  const predicate = filterPredicate(selector?.filter);
-  if (!predicate)
-    throw new PlatformError(
-      'invalid_input',
-      `delete from ${collection}: the filter needs owner or documentId (an empty filter would delete everything)`,
-    );
-  return predicate;
 }

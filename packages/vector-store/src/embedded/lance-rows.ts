@@ -226,3 +226,25 @@ export function toHit(row: Record<string, unknown>, score: number): ChunkHit {
     >,
   };
 }
+
+/** The Lance predicate a delete selects rows by; an empty filter is refused. */
+export function deletePredicate(
+  collection: string,
+  selector: { ids: readonly string[] } | { filter: ChunkFilter },
+): string {
+  if (selector && 'ids' in selector) {
+    if (!isArray(selector.ids) || selector.ids.some((id) => typeof id !== 'string'))
+      throw new PlatformError(
+        'invalid_input',
+        `delete from ${collection}: ids must be an array of strings`,
+      );
+    return inList('id', selector.ids);
+  }
+  const predicate = filterPredicate(selector?.filter);
+  if (!predicate)
+    throw new PlatformError(
+      'invalid_input',
+      `delete from ${collection}: the filter needs owner or documentId (an empty filter would delete everything)`,
+    );
+  return predicate;
+}
