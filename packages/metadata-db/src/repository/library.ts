@@ -183,20 +183,3 @@ export async function requeueDocument(
     .where('id', '=', documentId)
     .execute();
 }
-
-/** How many of a collection's documents wait for indexing, with the names of the first few. */
-export async function pendingDocuments(
-  db: Kysely<Database>,
-  collectionId: string,
-  sampleSize = 3,
-): Promise<{ count: number; filenames: string[] }> {
-  const rows = await db
-    .selectFrom('documents')
-    .select((eb) => ['filename', eb.fn.countAll<string>().over().as('total')])
-    .where('collection_id', '=', collectionId)
-    .where('status', 'in', ['queued', 'indexing'])
-    .orderBy('created_at')
-    .limit(sampleSize)
-    .execute();
-  return { count: Number(rows[0]?.total ?? 0), filenames: rows.map((row) => row.filename) };
-}
