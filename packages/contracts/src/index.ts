@@ -10,3 +10,4 @@ export * from './messages/pipeline.js';
 export * from './messages/dead-letter.js';
 export * from './health.js';
 export * from './expiring-map.js';
+export * from './background-thread.js';

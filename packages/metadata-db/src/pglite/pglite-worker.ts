@@ -1,16 +1,20 @@
 /**
  * The worker thread that owns an embedded PGlite: opening PGlite (WASM start and, the first
  * time, initdb) keeps a thread busy for seconds, and every query is CPU work too; here they do
- * not stall the platform's event loop. Speaks the protocol of `pglite-worker-client.ts`.
+ * not stall the platform's event loop. It runs at a lower priority than the event loop: on a
+ * busy machine, writing a finished turn waits rather than the next turn's first token.
+ * Speaks the protocol of `pglite-worker-client.ts`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { lowerThisThreadPriority } from '@homelab-ai/contracts';
 import { holdTransaction, type HeldTransaction } from './held-transaction.js';
 import type { WorkerError, WorkerReply, WorkerRequest } from './pglite-worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('pglite-worker.ts runs as a worker thread only');
 
+lowerThisThreadPriority();
 const { dataDir } = workerData as { dataDir: string };
 const opening = PGlite.create({ dataDir });
 const transactions = new Map<number, HeldTransaction<Transaction>>();

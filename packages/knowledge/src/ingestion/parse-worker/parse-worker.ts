@@ -1,10 +1,11 @@
 /**
  * A parse worker thread: parses and chunks one document (or one share of a PDF's pages, or one
  * part of a Markdown text) at a time, off the main event loop, and posts the chunks back as
- * they are ready. It loads the parsers as it starts, so that the first document does not wait.
+ * they are ready. It loads the parsers as it starts, so that the first document does not wait,
+ * and runs at a lower priority than the event loop, so that parsing never slows a conversation.
  */
 import { parentPort } from 'node:worker_threads';
-import { toPlatformError } from '@homelab-ai/contracts';
+import { lowerThisThreadPriority, toPlatformError } from '@homelab-ai/contracts';
 import { chunkDocument } from '../../chunk/index.js';
 import { parseDocument } from '../../parse/index.js';
 import type { Section } from '../../parse/types.js';
@@ -15,6 +16,7 @@ const PDF_BATCH_PAGES = 8;
 
 const port = parentPort;
 if (!port) throw new Error('parse-worker.js runs as a worker thread only');
+lowerThisThreadPriority();
 const post = (reply: ParseReply): void => port.postMessage(reply);
 const loadingPdf = import('../../parse/pdf.js');
 const loadingMarkdown = import('../../parse/markdown.js');
