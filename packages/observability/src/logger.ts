@@ -1,16 +1,17 @@
 import { pino, type Logger, type LevelWithSilent } from 'pino';
-import { currentTraceIds } from './tracing.js';
 
 export type { Logger } from 'pino';
 
-/** Structured JSON logs on stdout; every line carries the active trace id when there is one. */
+/**
+ * Structured JSON logs on stdout. A traced piece of work logs through a child logger bound to
+ * its span's ids (`logger.child(spanIds(span))`).
+ */
 export function createLogger(options: { level?: LevelWithSilent; name?: string } = {}): Logger {
   return pino({
     level: options.level ?? 'info',
     base: { service: options.name ?? 'homelab-ai' },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
-    mixin: () => currentTraceIds(),
   });
 }
 

@@ -1,8 +1,12 @@
 /**
  * Trace context through bus headers (W3C traceparent) with the OpenTelemetry API. A basic
  * tracer provider gives real trace ids; exporting spans is left to an OTel SDK the operator adds.
+ * A span's context is passed on explicitly (`spanHeaders`, `spanIds`): no async-hooks context
+ * manager is installed, since its promise hooks cost every promise of the process CPU and
+ * garbage. An SDK that installs one still sees `withSpan`'s span as the active one.
  */
 import {
+  ROOT_CONTEXT,
   context,
   propagation,
   trace,
@@ -11,17 +15,15 @@ import {
   type TextMapGetter,
   type TextMapSetter,
 } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 
 let installed = false;
 
-/** Registers the context manager, propagator and tracer provider once per process. */
+/** Registers the propagator and tracer provider once per process. */
 export function installTracing(): void {
   if (installed) return;
   installed = true;
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(new BasicTracerProvider());
 }
@@ -38,9 +40,15 @@ const getter: TextMapGetter<Headers> = {
   get: (carrier, key) => carrier[key],
 };
 
-/** Adds the active trace context to outgoing headers. */
+/** Adds the active trace context (if an SDK's context manager tracks one) to outgoing headers. */
 export function injectTraceContext(headers: Headers = {}): Headers {
   propagation.inject(context.active(), headers, setter);
+  return headers;
+}
+
+/** Headers that make what is sent with them part of `span`'s trace, as its children. */
+export function spanHeaders(span: Span, headers: Headers = {}): Headers {
+  propagation.inject(trace.setSpan(ROOT_CONTEXT, span), headers, setter);
   return headers;
 }
 
@@ -59,18 +67,22 @@ export async function withSpan<T>(
   parentHeaders?: Headers,
 ): Promise<T> {
   const parent = parentHeaders ? extractTraceContext(parentHeaders) : context.active();
-  return tracer().startActiveSpan(name, { attributes }, parent, async (span) => {
-    try {
-      return await work(span);
-    } finally {
-      span.end();
-    }
-  });
+  const span = tracer().startSpan(name, { attributes }, parent);
+  try {
+    return await context.with(trace.setSpan(parent, span), () => work(span));
+  } finally {
+    span.end();
+  }
 }
 
-/** Trace and span ids of the active span, for log lines. */
-export function currentTraceIds(): { trace_id?: string; span_id?: string } {
-  const spanContext = trace.getSpan(context.active())?.spanContext();
+/** Trace and span ids of a span, for log lines (none for a span that records nothing). */
+export function spanIds(span: Span | undefined): { trace_id?: string; span_id?: string } {
+  const spanContext = span?.spanContext();
   if (!spanContext || !trace.isSpanContextValid(spanContext)) return {};
   return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
+}
+
+/** Trace and span ids of the active span (if an SDK's context manager tracks one). */
+export function currentTraceIds(): { trace_id?: string; span_id?: string } {
+  return spanIds(trace.getSpan(context.active()));
 }

@@ -15,7 +15,7 @@ import {
 } from '@homelab-ai/contracts';
 import type { Delivery } from '@homelab-ai/bus';
 import type { ChatModel, Synthesizer } from '@homelab-ai/models';
-import { injectTraceContext, withSpan } from '@homelab-ai/observability';
+import { spanHeaders, spanIds, withSpan } from '@homelab-ai/observability';
 import type {
   ConsumerSettings,
   HandlerContext,
@@ -97,9 +97,10 @@ export async function startChatHandler(
     const turnDone = withSpan(
       'chat.turn',
       { request_id: requestId, user_id: userId },
-      async () => {
+      async (span) => {
         const signal = cancels.begin(requestId);
-        const publisher = new ChatPublisher(bus, request, userId, injectTraceContext({}));
+        const publisher = new ChatPublisher(bus, request, userId, spanHeaders(span));
+        const spanLogger = turnLogger.child(spanIds(span));
         const startedAt = performance.now();
         const turn = {
           dependencies,
@@ -108,25 +109,25 @@ export async function startChatHandler(
           userId,
           publisher,
           signal,
-          logger: turnLogger,
+          logger: spanLogger,
         };
         try {
           const outcome = await whileWorking(delivery, settings.ackWaitMs, () => runChatTurn(turn));
           answered.add(requestId);
           metrics?.chatTurns.inc({ outcome });
-          turnLogger.info({ outcome, ms: Math.round(performance.now() - startedAt) }, 'chat turn');
+          spanLogger.info({ outcome, ms: Math.round(performance.now() - startedAt) }, 'chat turn');
         } catch (thrown) {
           const error = toPlatformError(thrown, 'internal');
           if (willRetry(turn, error)) {
             metrics?.chatTurns.inc({ outcome: 'retried' });
-            turnLogger.warn({ err: error }, 'chat turn failed; it will be retried');
+            spanLogger.warn({ err: error }, 'chat turn failed; it will be retried');
             throw error;
           }
           // Failures before the model ran (memory, search) are told here.
           if (!publisher.finished) await publisher.failed(error, '').catch(() => undefined);
           answered.add(requestId);
           metrics?.chatTurns.inc({ outcome: error.code });
-          turnLogger.warn({ err: error }, 'chat turn failed; the user was told');
+          spanLogger.warn({ err: error }, 'chat turn failed; the user was told');
           throw error;
         } finally {
           inFlight.delete(requestId);
