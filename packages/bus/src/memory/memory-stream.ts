@@ -1,4 +1,8 @@
-/** An in-memory stream: ordered messages with sequence numbers, pruned by age and count. */
+/**
+ * An in-memory stream: ordered messages with sequence numbers, pruned by age and count. Pruned
+ * messages are skipped by moving the start of the live part, and the array is compacted now and
+ * then, so that a stream at its limit does not shift every message on each append.
+ */
 import type { StreamSpec } from '@homelab-ai/contracts';
 import type { BusHeaders } from '../port.js';
 import { subjectMatches } from '../subject-match.js';
@@ -15,6 +19,8 @@ export class MemoryStream {
   /** Durable consumers reading this stream: woken when a message is stored. */
   readonly consumers = new Set<{ notify(): void }>();
   private messages: StoredMessage[] = [];
+  /** Index of the oldest live message in `messages` (those before it are pruned). */
+  private start = 0;
   private lastSequence = 0;
 
   constructor(
@@ -36,10 +42,10 @@ export class MemoryStream {
   /** The first message at or after `sequence` whose subject passes `accept`. */
   nextFrom(sequence: number, accept: (subject: string) => boolean): StoredMessage | undefined {
     this.prune();
-    const first = this.messages[0];
+    const first = this.messages[this.start];
     if (!first) return undefined;
     for (
-      let index = Math.max(0, sequence - first.sequence);
+      let index = this.start + Math.max(0, sequence - first.sequence);
       index < this.messages.length;
       index++
     ) {
@@ -50,21 +56,27 @@ export class MemoryStream {
   }
 
   get(sequence: number): StoredMessage | undefined {
-    const first = this.messages[0];
-    if (!first) return undefined;
-    return this.messages[sequence - first.sequence];
+    const first = this.messages[this.start];
+    if (!first || sequence < first.sequence) return undefined;
+    return this.messages[this.start + sequence - first.sequence];
   }
 
   get firstSequence(): number {
-    return this.messages[0]?.sequence ?? this.lastSequence + 1;
+    return this.messages[this.start]?.sequence ?? this.lastSequence + 1;
   }
 
   private prune(): void {
-    let drop = Math.max(0, this.messages.length - this.maxMessages);
+    const { messages } = this;
+    let start = Math.max(this.start, messages.length - this.maxMessages);
     if (this.spec.maxAgeMs > 0) {
       const oldest = Date.now() - this.spec.maxAgeMs;
-      while (drop < this.messages.length && (this.messages[drop]?.storedAt ?? 0) < oldest) drop++;
+      while (start < messages.length && (messages[start]?.storedAt ?? 0) < oldest) start++;
     }
-    if (drop > 0) this.messages.splice(0, drop);
+    this.start = start;
+    // Compacted once 1,024 messages (or as many as are live) are pruned: a few copies per append.
+    if (start > 0 && start >= Math.min(1024, messages.length - start)) {
+      this.messages = messages.slice(start);
+      this.start = 0;
+    }
   }
 }
