@@ -18,9 +18,10 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../port.js';
-import { isPublishableSubject, subjectMatches } from '../subject-match.js';
+import { isPublishableSubject } from '../subject-match.js';
 import { MemoryDurableConsumer } from './memory-consumer.js';
 import { MemoryStream } from './memory-stream.js';
+import { SubscriptionIndex } from './subscription-index.js';
 
 export interface MemoryBusSettings {
   logger?: Logger;
@@ -39,7 +40,7 @@ const INBOX_PREFIX = '_INBOX.';
 
 class MemoryBus implements Bus {
   readonly adapter = 'memory';
-  private readonly subscriptions = new Set<SubscriptionEntry>();
+  private readonly subscriptions = new SubscriptionIndex<SubscriptionEntry>();
   private readonly queueCursors = new Map<string, number>();
   private readonly replyWaiters = new Map<string, (message: BusMessage) => void>();
   private readonly streams = new Map<string, MemoryStream>();
@@ -171,8 +172,7 @@ class MemoryBus implements Bus {
   }
 
   private hasResponders(subject: string): boolean {
-    for (const entry of this.subscriptions) if (subjectMatches(entry.pattern, subject)) return true;
-    return false;
+    return !this.subscriptions.matching(subject).next().done;
   }
 
   private publishNow(
@@ -209,8 +209,7 @@ class MemoryBus implements Bus {
 
   private deliverToSubscribers(message: BusMessage): void {
     let groups: Map<string, SubscriptionEntry[]> | undefined;
-    for (const entry of this.subscriptions) {
-      if (!subjectMatches(entry.pattern, message.subject)) continue;
+    for (const entry of this.subscriptions.matching(message.subject)) {
       if (entry.queue === undefined) this.schedule(entry, message);
       else {
         groups ??= new Map();

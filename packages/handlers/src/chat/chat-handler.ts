@@ -78,9 +78,9 @@ export async function startChatHandler(
             : [],
     );
     const requestId = request.request_id;
-    const turnLogger = logger.child({ request_id: requestId, delivery: delivery.deliveryCount });
+    const turnFields = { request_id: requestId, delivery: delivery.deliveryCount };
     if (answered.has(requestId)) {
-      turnLogger.info('duplicate delivery of an answered request ignored');
+      logger.info(turnFields, 'duplicate delivery of an answered request ignored');
       return;
     }
     const running = inFlight.get(requestId);
@@ -88,7 +88,7 @@ export async function startChatHandler(
       // The bus redelivered a turn still running here (its heartbeat was late, e.g. while the
       // event loop was busy): settle this copy as the running one ends, so that a crash before
       // then still leaves the message to be redelivered.
-      turnLogger.info('redelivery of a turn in progress; waiting for it');
+      logger.info(turnFields, 'redelivery of a turn in progress; waiting for it');
       await whileWorking(delivery, settings.ackWaitMs, () => running);
       return;
     }
@@ -100,7 +100,7 @@ export async function startChatHandler(
       async (span) => {
         const signal = cancels.begin(requestId);
         const publisher = new ChatPublisher(bus, request, userId, spanHeaders(span));
-        const spanLogger = turnLogger.child(spanIds(span));
+        const spanLogger = logger.child({ ...turnFields, ...spanIds(span) });
         const startedAt = performance.now();
         const turn = {
           dependencies,

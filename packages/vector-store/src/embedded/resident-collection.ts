@@ -40,9 +40,35 @@ function passes(row: ResidentRow, filter: ChunkFilter | undefined): boolean {
   return typeof ids === 'string' ? row.document_id === ids : ids.includes(row.document_id);
 }
 
-/** The `topK` best of `scored`, best first. */
-function best<T>(scored: { item: T; score: number }[], topK: number) {
-  return scored.sort((a, b) => b.score - a.score).slice(0, topK);
+/**
+ * The best `size` items offered, best first, kept in a small sorted array as they come: no
+ * object per candidate and no sort of all of them (a collection has thousands of rows, a search
+ * asks for ten).
+ */
+class TopK<T> {
+  readonly items: T[] = [];
+  readonly scores: number[] = [];
+
+  constructor(private readonly size: number) {}
+
+  /** Whether a candidate with this score would be kept. */
+  admits(score: number): boolean {
+    return (
+      this.size > 0 && (this.items.length < this.size || score > (this.scores.at(-1) ?? -Infinity))
+    );
+  }
+
+  offer(item: T, score: number): void {
+    if (!this.admits(score)) return;
+    let at = this.scores.length;
+    while (at > 0 && (this.scores[at - 1] ?? -Infinity) < score) at--;
+    this.items.splice(at, 0, item);
+    this.scores.splice(at, 0, score);
+    if (this.items.length > this.size) {
+      this.items.pop();
+      this.scores.pop();
+    }
+  }
 }
 
 export class ResidentCollection {
@@ -85,22 +111,26 @@ export class ResidentCollection {
   /** Exact nearest neighbours, scored as the port's Lance search scores them. */
   search(query: Float32Array, topK: number, filter?: ChunkFilter): ChunkHit[] {
     const queryNorm = norm(query);
-    const scored: { item: ResidentRow; score: number }[] = [];
+    const kept = new TopK<ResidentRow>(topK);
     for (const row of this.rows.values()) {
-      if (passes(row, filter)) scored.push({ item: row, score: this.score(query, queryNorm, row) });
+      if (passes(row, filter)) kept.offer(row, this.score(query, queryNorm, row));
     }
-    return best(scored, topK).map(({ item, score }) => toHit(item, score));
+    return kept.items.map((row, index) => toHit(row, kept.scores[index] ?? 0));
   }
 
   /** BM25 over the text, any query term matching. */
   searchText(query: string, topK: number, filter?: ChunkFilter): ChunkHit[] {
-    const scored = this.text
-      .search(query, filter ? { filter: (result) => this.passes(result.id, filter) } : {})
-      .flatMap((result) => {
-        const row = this.rows.get(String(result.id));
-        return row ? [{ item: row, score: result.score }] : [];
-      });
-    return best(scored, topK).map(({ item, score }) => toHit(item, score));
+    const kept = new TopK<ResidentRow>(topK);
+    const results = this.text.search(
+      query,
+      filter ? { filter: (result) => this.passes(result.id, filter) } : {},
+    );
+    for (const result of results) {
+      if (!kept.admits(result.score)) continue;
+      const row = this.rows.get(String(result.id));
+      if (row) kept.offer(row, result.score);
+    }
+    return kept.items.map((row, index) => toHit(row, kept.scores[index] ?? 0));
   }
 
   private passes(id: unknown, filter: ChunkFilter): boolean {
