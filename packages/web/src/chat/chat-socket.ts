@@ -24,6 +24,7 @@ import type { MetadataDb } from '@homelab-ai/metadata-db';
 import type { WebSocket } from 'ws';
 import type { AppUser } from '../app/app-deps.js';
 import { socketFrameSchema, type ServerFrame, type TurnFrame } from './chat-socket-protocol.js';
+import { FrameWriter } from './frame-writer.js';
 import { KnownSessions, prepareTurn } from './turn-preparation.js';
 
 export interface ChatSocketSettings {
@@ -60,8 +61,10 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
   return (socket: WebSocket, request: IncomingMessage): void => {
     const turns = new Map<string, Turn>();
     const knownSessions = new KnownSessions();
-    const send = (frame: ServerFrame) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+    const writer = new FrameWriter(socket, request.socket);
+    /** Sends a frame; one that is not `urgent` may wait a few ms to leave with the next. */
+    const send = (frame: ServerFrame, urgent = true) => {
+      writer.write(JSON.stringify(frame), urgent);
     };
     const endTurn = (requestId: string) => {
       const turn = turns.get(requestId);
@@ -112,11 +115,14 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
         send({ type: 'session', session_id: prepared.sessionId, title: prepared.title });
       }
       const requestId = randomUUID();
+      let firstChunk = true;
       const onStream = (busMessage: BusMessage) => {
         const event = chatStreamEventSchema.safeParse(tryDecodeMessage(busMessage.data));
         if (!event.success) return;
         if (event.data.type === 'chunk') {
-          send({ type: 'chunk', request_id: requestId, content: event.data.content });
+          // The first token is what the user waits for; later ones may travel together.
+          send({ type: 'chunk', request_id: requestId, content: event.data.content }, firstChunk);
+          firstChunk = false;
         } else if (event.data.type === 'error' && !event.data.done) {
           send({ type: 'restart', request_id: requestId, message: event.data.content });
         }
@@ -127,15 +133,18 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
         const parsed = chatResponseSchema.safeParse(reply);
         if (parsed.success) {
           const { success, response, rag_sources, error, error_type } = parsed.data;
-          send({
-            type: 'done',
-            request_id: requestId,
-            success,
-            response,
-            sources: rag_sources,
-            ...(error === undefined ? {} : { error }),
-            ...(error_type === undefined ? {} : { error_type }),
-          });
+          send(
+            {
+              type: 'done',
+              request_id: requestId,
+              success,
+              response,
+              sources: rag_sources,
+              ...(error === undefined ? {} : { error }),
+              ...(error_type === undefined ? {} : { error_type }),
+            },
+            false,
+          );
         } else {
           send(failedFrame(requestId, errorReplyText(reply)));
         }
@@ -227,6 +236,7 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
       })();
     });
     socket.on('close', () => {
+      writer.flush();
       for (const requestId of [...turns.keys()]) endTurn(requestId);
       for (const subscription of greetings.splice(0)) void subscription.unsubscribe();
     });
