@@ -65,28 +65,30 @@ describe('OpenAI-compatible API, a turn started again', () => {
   });
   after(() => gateway.close());
 
-  it('answers once, plain and streamed, when the answer comes out the same', async () => {
-    const handler = await playRestartingHandler(gateway, 'The falcon ', 'The falcon dives fast.');
+  /** The plain and the streamed answer while a handler starts each turn over once. */
+  async function answersWhileRestarting(partial: string, final: string) {
+    const handler = await playRestartingHandler(gateway, partial, final);
     try {
       const plain = await client.chat.completions.create(ask);
-      assert.equal(plain.choices[0]?.message.content, 'The falcon dives fast.');
-      const streamed = await streamedAnswer(client);
-      assert.equal(streamed, 'The falcon dives fast.');
+      return { plain: plain.choices[0]?.message.content, streamed: await streamedAnswer(client) };
     } finally {
       await handler.unsubscribe();
     }
+  }
+
+  it('answers once, plain and streamed, when the answer comes out the same', async () => {
+    const { plain, streamed } = await answersWhileRestarting(
+      'The falcon ',
+      'The falcon dives fast.',
+    );
+    assert.equal(plain, 'The falcon dives fast.');
+    assert.equal(streamed, 'The falcon dives fast.');
   });
 
   it('says the answer started again when it comes out different', async () => {
-    const handler = await playRestartingHandler(gateway, 'Hawks are ', 'Falcons dive.');
-    try {
-      const plain = await client.chat.completions.create(ask);
-      assert.equal(plain.choices[0]?.message.content, 'Falcons dive.');
-      const streamed = await streamedAnswer(client);
-      assert.match(streamed, /^Hawks are \n\n_\(The answer was interrupted and started again\.\)_/);
-      assert.ok(streamed.endsWith('Falcons dive.'));
-    } finally {
-      await handler.unsubscribe();
-    }
+    const { plain, streamed } = await answersWhileRestarting('Hawks are ', 'Falcons dive.');
+    assert.equal(plain, 'Falcons dive.');
+    assert.match(streamed, /^Hawks are \n\n_\(The answer was interrupted and started again\.\)_/);
+    assert.ok(streamed.endsWith('Falcons dive.'));
   });
 });
