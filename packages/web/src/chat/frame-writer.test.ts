@@ -8,24 +8,12 @@ import { FrameWriter } from './frame-writer.js';
 describe('FrameWriter', () => {
   let server: WebSocketServer;
   let url: string;
-  let writers: Promise<FrameWriter>[] = [];
-  const nextWriter = (delayMs: number) => {
-    const writer = new Promise<FrameWriter>((resolve) =>
-      server.once('connection', (socket, request) =>
-        resolve(new FrameWriter(socket, request.socket, delayMs)),
-      ),
-    );
-    writers.push(writer);
-    return writer;
-  };
-
   before(async () => {
     server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await once(server, 'listening');
     url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   after(async () => {
-    writers = [];
     for (const client of server.clients) client.terminate();
     await new Promise((resolve) => server.close(resolve));
   });
@@ -43,6 +31,17 @@ describe('FrameWriter', () => {
     return { socket, frames, reads: () => reads };
   }
 
+  /** A client connected to the server, and the writer (holding frames `delayMs`) to it. */
+  async function connect(delayMs: number) {
+    const writing = new Promise<FrameWriter>((resolve) =>
+      server.once('connection', (socket, request) =>
+        resolve(new FrameWriter(socket, request.socket, delayMs)),
+      ),
+    );
+    const reader = await client();
+    return { reader, writer: await writing };
+  }
+
   const until = async (check: () => boolean) => {
     const deadline = Date.now() + 5_000;
     while (!check()) {
@@ -52,9 +51,7 @@ describe('FrameWriter', () => {
   };
 
   it('sends frames that can wait together with the next urgent one, in order', async () => {
-    const writing = nextWriter(10_000);
-    const reader = await client();
-    const writer = await writing;
+    const { reader, writer } = await connect(10_000);
     const readsBefore = reader.reads();
     writer.write('later chunk', false);
     writer.write('turn done', false);
@@ -69,9 +66,7 @@ describe('FrameWriter', () => {
   });
 
   it('sends a frame that can wait within its delay', async () => {
-    const writing = nextWriter(20);
-    const reader = await client();
-    const writer = await writing;
+    const { reader, writer } = await connect(20);
     const sentAt = performance.now();
     writer.write('turn done', false);
     await until(() => reader.frames.length === 1);
@@ -82,9 +77,7 @@ describe('FrameWriter', () => {
   });
 
   it('sends an urgent frame at once', async () => {
-    const writing = nextWriter(10_000);
-    const reader = await client();
-    const writer = await writing;
+    const { reader, writer } = await connect(10_000);
     writer.write('first token', true);
     await until(() => reader.frames.length === 1);
     assert.equal(reader.frames[0]?.text, 'first token');
