@@ -1,8 +1,13 @@
+/** Whether a subscription pattern has a NATS wildcard (`*` or `>`) in it. */
+export function hasWildcard(pattern: string): boolean {
+  return pattern.includes('*') || pattern.includes('>');
+}
+
 /** NATS subject matching: `*` matches one token, `>` one or more trailing tokens. */
 export function subjectMatches(pattern: string, subject: string): boolean {
   if (pattern === subject) return true;
   // Most subscriptions name one subject (a turn's stream, its response): nothing to walk.
-  if (!pattern.includes('*') && !pattern.includes('>')) return false;
+  if (!hasWildcard(pattern)) return false;
   // Token by token, without splitting (publishing tests every stream's patterns).
   let patternAt = 0;
   let subjectAt = 0;

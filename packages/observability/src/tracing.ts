@@ -76,13 +76,8 @@ export async function withSpan<T>(
 }
 
 /** Trace and span ids of a span, for log lines (none for a span that records nothing). */
-export function spanIds(span: Span | undefined): { trace_id?: string; span_id?: string } {
-  const spanContext = span?.spanContext();
-  if (!spanContext || !trace.isSpanContextValid(spanContext)) return {};
+export function spanIds(span: Span): { trace_id?: string; span_id?: string } {
+  const spanContext = span.spanContext();
+  if (!trace.isSpanContextValid(spanContext)) return {};
   return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
-}
-
-/** Trace and span ids of the active span (if an SDK's context manager tracks one). */
-export function currentTraceIds(): { trace_id?: string; span_id?: string } {
-  return spanIds(trace.getSpan(context.active()));
 }

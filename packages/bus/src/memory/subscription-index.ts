@@ -3,9 +3,7 @@
  * response: most of them) in a map by subject, the wildcard ones in a list matched one by one.
  * Publishing then costs a map look-up plus the wildcard patterns, not a match per subscription.
  */
-import { subjectMatches } from '../subject-match.js';
-
-const hasWildcard = (pattern: string) => pattern.includes('*') || pattern.includes('>');
+import { hasWildcard, subjectMatches } from '../subject-match.js';
 
 export class SubscriptionIndex<Entry extends { pattern: string }> {
   private readonly exact = new Map<string, Set<Entry>>();
