@@ -1,10 +1,10 @@
 /**
  * Refuses PDF decompression bombs before pdf.js inflates anything: every zlib (FlateDecode)
  * stream in the file is inflated, only counting the output, and the file is refused once the
- * total passes the limit. pdf.js itself has no such limit. Streams stop being counted once the
- * rest of the file could not unpack past the limit even at deflate's largest ratio. Native zlib inflates each stream
- * with the remaining budget as its output limit; a stream it cannot read to the end (corrupt
- * past some point) is counted again in small steps with fflate, up to where it breaks.
+ * total passes the limit. pdf.js itself has no such limit. Counting stops once the rest of the
+ * file could not unpack past the limit even at deflate's largest ratio. Native zlib inflates
+ * each stream with the remaining budget as its output limit; a stream it cannot read to the end
+ * (corrupt past some point) is counted again in small steps with fflate, up to where it breaks.
  */
 import { constants, inflateSync } from 'node:zlib';
 import { Unzlib } from 'fflate';
