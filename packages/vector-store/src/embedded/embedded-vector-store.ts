@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { Index, connect, type Connection, type Table } from '@lancedb/lancedb';
+import { Index, connect, type Connection } from '@lancedb/lancedb';
 import { PlatformError, toPlatformError, type PortHealth } from '@homelab-ai/contracts';
 import type {
   ChunkFilter,
@@ -13,7 +13,6 @@ import type {
   ChunkRecord,
   SearchOptions,
   VectorCollectionSpec,
-  VectorMetric,
   VectorStore,
 } from '../port.js';
 import {
@@ -30,6 +29,7 @@ import {
   toRows,
   vectorScore,
 } from './lance-rows.js';
+import { LANCE_METRIC, upkeepTable, type KeptTable } from './lance-upkeep.js';
 import { ResidentCopies, type ResidentSource } from './resident-copies.js';
 
 export interface EmbeddedVectorStoreSettings {
@@ -48,31 +48,13 @@ export interface EmbeddedVectorStoreSettings {
   residentBudgetRows?: number;
 }
 
-interface OpenCollection {
-  spec: VectorCollectionSpec;
-  table: Table;
-  hasVectorIndex: boolean;
+interface OpenCollection extends KeptTable {
   /** Writes to one collection run one after another, so upkeep never races an upsert. */
   writes: Promise<unknown>;
-  /** Set when an index upkeep never finished: later writes skip upkeep. */
-  upkeepStalled?: boolean;
 }
 
-const LANCE_METRIC = { cosine: 'cosine', l2: 'l2', ip: 'dot' } as const;
 /** HNSW search breadth: recall@10 0.97 at 100k × 384 in the benchmark (see README). */
 const QUERY_EF = 128;
-/** Old table versions kept for readers still on them; later ones are deleted by upkeep. */
-const KEEP_VERSIONS_MS = 10 * 60_000;
-
-/** The vector index (chosen by benchmark, see README): HNSW over scalar-quantized vectors. */
-function vectorIndex(metric: VectorMetric): Index {
-  return Index.hnswSq({
-    distanceType: LANCE_METRIC[metric],
-    numPartitions: 1,
-    m: 16,
-    efConstruction: 150,
-  });
-}
 const HIT_COLUMNS = COLUMNS.filter((column) => column !== 'vector');
 
 /** Opens (or creates) the embedded vector store under `settings.dataDir`. */
@@ -299,41 +281,13 @@ class EmbeddedVectorStore implements VectorStore {
     this.connection.close();
   }
 
-  /**
-   * Folds new rows into the indexes after every write: Lance's BM25 over rows its inverted index
-   * has not taken in yet misses matches (seen with lancedb 0.31), so the index must stay
-   * current. Builds the vector index once the collection is big enough to need one.
-   */
+  /** Index upkeep after writes (see lance-upkeep.ts); its outcome is what health reports. */
   private async upkeep(open: OpenCollection): Promise<void> {
     if (open.upkeepStalled) return;
-    let timer: NodeJS.Timeout | undefined;
-    const stalled = new Promise<'stalled'>((resolve) => {
-      timer = setTimeout(() => resolve('stalled'), this.upkeepTimeoutMs);
-      timer.unref();
+    this.lastUpkeepError = await upkeepTable(open, {
+      vectorIndexMinRows: this.vectorIndexMinRows,
+      timeoutMs: this.upkeepTimeoutMs,
     });
-    const work = (async () => {
-      if (!open.hasVectorIndex && (await open.table.countRows()) >= this.vectorIndexMinRows) {
-        await open.table.createIndex('vector', { config: vectorIndex(open.spec.metric) });
-        open.hasVectorIndex = true;
-      }
-      await open.table.optimize({ cleanupOlderThan: new Date(Date.now() - KEEP_VERSIONS_MS) });
-    })();
-    try {
-      if ((await Promise.race([work, stalled])) === 'stalled') {
-        // A Lance optimize can stall for good (lance-format/lance#7439). Writes must not wait on
-        // it: the rows are committed and searchable; later writes skip upkeep, health says so.
-        open.upkeepStalled = true;
-        this.lastUpkeepError = `${open.spec.name}: index upkeep did not finish within ${this.upkeepTimeoutMs} ms; skipped from now on (restart to retry)`;
-        work.catch(() => undefined);
-        return;
-      }
-      this.lastUpkeepError = undefined;
-    } catch (error) {
-      // The rows are committed and exact vector search finds them; the next write retries.
-      this.lastUpkeepError = `${open.spec.name}: ${String(error)}`;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   /** The collection as its resident copy reads it: from Lance, between writes. */
