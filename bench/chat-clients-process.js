@@ -1,13 +1,16 @@
 // Browser-like chat clients in their own process, as browsers are: each opens the chat socket
 // with a bearer token and asks questions one after another, timing each from the `send` frame
 // to the first `chunk` frame. Usage:
-//   node chat-clients-process.js <baseUrl> <token> run <sessions> <turnsEach> <collection> [llmUrl]
-//     prints {"samples": [ms, …], "direct": [ms, …]} and exits; with an llmUrl, the first
-//     session also asks the LLM server directly before each of its turns (its own time to
-//     first token, measured in the same conditions);
+//   node chat-clients-process.js <baseUrl> <token> serve <collection>
+//     reads one run per stdin line, `<sessions> <turnsEach> [llmUrl]`, and answers each with a
+//     line {"samples": [ms, …], "direct": [ms, …]}; with an llmUrl, the first session also asks
+//     the LLM server directly before each of its turns (its own time to first token, measured
+//     in the same conditions). One process serves every run, so that its own code is warm
+//     for the measured ones, as a browser's is;
 //   node chat-clients-process.js <baseUrl> <token> hold <count>
 //     opens <count> idle sockets, prints "open", and holds them until stdin closes.
 import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 
 const [baseUrl, token, mode, ...rest] = process.argv.slice(2);
@@ -86,7 +89,15 @@ async function run(sessions, turnsEach, collection, llmUrl) {
     }),
   );
   for (const { socket } of clients) socket.close();
-  process.stdout.write(`${JSON.stringify({ samples, direct })}\n`);
+  return { samples, direct };
+}
+
+async function serve(collection) {
+  for await (const line of createInterface({ input: process.stdin })) {
+    const [sessions, turnsEach, llmUrl] = line.trim().split(' ');
+    const result = await run(Number(sessions), Number(turnsEach), collection, llmUrl);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  }
 }
 
 async function hold(count) {
@@ -97,7 +108,7 @@ async function hold(count) {
   for (const { socket } of clients) socket.close();
 }
 
-if (mode === 'run') await run(Number(rest[0]), Number(rest[1]), rest[2], rest[3]);
+if (mode === 'serve') await serve(rest[0]);
 else if (mode === 'hold') await hold(Number(rest[0]));
 else throw new Error(`unknown mode ${mode}`);
 process.exit(0);

@@ -10,6 +10,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadConfig } from '@homelab-ai/config';
@@ -44,21 +45,29 @@ async function api(base, path, init = {}) {
 const CLIENTS = new URL('./chat-clients-process.js', import.meta.url).pathname;
 
 /**
- * Runs browser-like clients in their own process: ms to the first chunk of each turn, and with
- * an llmUrl the LLM server's own time to first token, asked directly between the turns.
+ * Browser-like clients in their own process, one process for every run of the benchmark (its
+ * code warm for the measured runs, as a browser's is). `run` resolves with ms to the first
+ * chunk of each turn, and with an llmUrl the LLM server's own time to first token, asked
+ * directly between the turns.
  */
-async function clientTurns(base, sessions, turnsEach, llmUrl) {
-  const child = spawn(
-    process.execPath,
-    [CLIENTS, base, TOKEN, 'run', String(sessions), String(turnsEach), 'bench', llmUrl ?? ''],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+function startClients(base) {
+  const child = spawn(process.execPath, [CLIENTS, base, TOKEN, 'serve', 'bench'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   onCleanup(() => child.kill('SIGTERM'));
-  let output = '';
-  child.stdout.on('data', (data) => (output += data));
-  const [code] = await once(child, 'exit');
-  if (code !== 0) throw new Error(`chat clients exited with ${code}`);
-  return JSON.parse(output);
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`chat clients exited with ${code}`);
+  });
+  exited.catch(() => {});
+  return {
+    async run(sessions, turnsEach, llmUrl) {
+      child.stdin.write(`${sessions} ${turnsEach} ${llmUrl ?? ''}\n`);
+      const line = await Promise.race([lines.next(), exited]);
+      return JSON.parse(line.value);
+    },
+    stop: () => child.stdin.end(),
+  };
 }
 
 /**
@@ -78,9 +87,9 @@ function cpuNow() {
 }
 
 /** Runs a level's turns and measures the platform's CPU time spent per turn meanwhile. */
-async function measuredTurns(base, sessions, turnsEach, llmUrl) {
+async function measuredTurns(clients, sessions, turnsEach, llmUrl) {
   const before = cpuNow();
-  const result = await clientTurns(base, sessions, turnsEach, llmUrl);
+  const result = await clients.run(sessions, turnsEach, llmUrl);
   const after = cpuNow();
   const turns = sessions * (turnsEach + 1); // with each session's unmeasured first turn
   const perTurn = (field) =>
@@ -135,9 +144,9 @@ async function memoryPerSession(base, count) {
   return { rssKb: perSocketKb('rss'), heapKb: perSocketKb('heap') };
 }
 
-/** Sessions and turns each, e.g. `BENCH_CHAT_LEVELS=1:200,16:15` (default 1:200,16:15,64:5). */
+/** Sessions and turns each, e.g. `BENCH_CHAT_LEVELS=1:200,16:15` (default 1:300,16:40,64:10). */
 function chatLevels() {
-  const spec = process.env.BENCH_CHAT_LEVELS ?? '1:200,16:15,64:5';
+  const spec = process.env.BENCH_CHAT_LEVELS ?? '1:300,16:40,64:10';
   return spec.split(',').map((level) => level.split(':').map(Number));
 }
 
@@ -180,14 +189,15 @@ export async function benchChatTtft() {
 
   // Warm up, unmeasured, as the ingestion benchmark does: the chat path's code JIT-compiled and
   // the caches filled, so that the levels measure a platform that has been serving a while.
-  await clientTurns(base, 16, 10);
-  await clientTurns(base, 1, 50);
+  const clients = startClients(base);
+  await clients.run(16, 10);
+  await clients.run(1, 50);
 
   // The LLM's own time to first token is asked straight from the server between the turns of
   // one session, so that it is measured in the same conditions; every level subtracts it.
   const [first, ...rest] = chatLevels();
   const baseline = await measuredTurns(
-    base,
+    clients,
     1,
     Math.max(first[0] === 1 ? first[1] : 0, 50),
     llmUrl,
@@ -196,9 +206,10 @@ export async function benchChatTtft() {
   const levels = [];
   for (const [sessions, turnsEach] of first[0] === 1 ? rest : [first, ...rest]) {
     levels.push(
-      overhead(sessions, await measuredTurns(base, sessions, turnsEach), llmFirstTokenMs),
+      overhead(sessions, await measuredTurns(clients, sessions, turnsEach), llmFirstTokenMs),
     );
   }
+  clients.stop();
   if (first[0] === 1) levels.unshift(overhead(1, baseline, llmFirstTokenMs));
   const memoryPerSocket = process.env.BENCH_CHAT_LEVELS
     ? undefined
