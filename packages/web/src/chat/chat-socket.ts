@@ -42,6 +42,14 @@ interface Turn {
   timer: NodeJS.Timeout;
 }
 
+/**
+ * How long frames may wait to leave together with others (see FrameWriter). A turn's later
+ * tokens and its end may wait a few ms. The `started` frame, on which the page shows the
+ * question, may wait 50 ms, still instant to a reader: a model that answers within that time
+ * has its first token carry it, one socket write instead of two.
+ */
+const FRAME_DELAY_MS = { later: 5, started: 50 } as const;
+
 /** Close codes the page understands (4000–4999 are the application's). */
 export const SOCKET_CLOSE = { unauthorized: 4401, forbiddenOrigin: 4403 } as const;
 
@@ -62,9 +70,9 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
     const turns = new Map<string, Turn>();
     const knownSessions = new KnownSessions();
     const writer = new FrameWriter(socket, request.socket);
-    /** Sends a frame; one that is not `urgent` may wait a few ms to leave with the next. */
-    const send = (frame: ServerFrame, urgent = true) => {
-      writer.write(JSON.stringify(frame), urgent);
+    /** Sends a frame now, or within `maxDelayMs` together with others. */
+    const send = (frame: ServerFrame, maxDelayMs = 0) => {
+      writer.write(JSON.stringify(frame), maxDelayMs);
     };
     const endTurn = (requestId: string) => {
       const turn = turns.get(requestId);
@@ -121,7 +129,10 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
         if (!event.success) return;
         if (event.data.type === 'chunk') {
           // The first token is what the user waits for; later ones may travel together.
-          send({ type: 'chunk', request_id: requestId, content: event.data.content }, firstChunk);
+          send(
+            { type: 'chunk', request_id: requestId, content: event.data.content },
+            firstChunk ? 0 : FRAME_DELAY_MS.later,
+          );
           firstChunk = false;
         } else if (event.data.type === 'error' && !event.data.done) {
           send({ type: 'restart', request_id: requestId, message: event.data.content });
@@ -143,7 +154,7 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
               ...(error === undefined ? {} : { error }),
               ...(error_type === undefined ? {} : { error_type }),
             },
-            false,
+            FRAME_DELAY_MS.later,
           );
         } else {
           send(failedFrame(requestId, errorReplyText(reply)));
@@ -189,12 +200,15 @@ export function createChatSocketHandler(settings: ChatSocketSettings) {
           { persist: true, headers: injectTraceContext({}) },
         );
         // Written while the turn is on its way, and before any answer to it can arrive.
-        send({
-          type: 'started',
-          request_id: requestId,
-          message: prepared.message,
-          regenerate: frame.type === 'regenerate',
-        });
+        send(
+          {
+            type: 'started',
+            request_id: requestId,
+            message: prepared.message,
+            regenerate: frame.type === 'regenerate',
+          },
+          FRAME_DELAY_MS.started,
+        );
         await published;
       } catch (error) {
         endTurn(requestId);

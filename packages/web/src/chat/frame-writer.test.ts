@@ -31,11 +31,11 @@ describe('FrameWriter', () => {
     return { socket, frames, reads: () => reads };
   }
 
-  /** A client connected to the server, and the writer (holding frames `delayMs`) to it. */
-  async function connect(delayMs: number) {
+  /** A client connected to the server, and the writer to it. */
+  async function connect() {
     const writing = new Promise<FrameWriter>((resolve) =>
       server.once('connection', (socket, request) =>
-        resolve(new FrameWriter(socket, request.socket, delayMs)),
+        resolve(new FrameWriter(socket, request.socket)),
       ),
     );
     const reader = await client();
@@ -51,24 +51,24 @@ describe('FrameWriter', () => {
   };
 
   it('sends frames that can wait together with the next urgent one, in order', async () => {
-    const { reader, writer } = await connect(10_000);
+    const { reader, writer } = await connect();
     const readsBefore = reader.reads();
-    writer.write('later chunk', false);
-    writer.write('turn done', false);
-    writer.write('next turn started', true);
+    writer.write('later chunk', 10_000);
+    writer.write('turn done', 10_000);
+    writer.write('next first token', 0);
     await until(() => reader.frames.length === 3);
     assert.deepEqual(
       reader.frames.map((frame) => frame.text),
-      ['later chunk', 'turn done', 'next turn started'],
+      ['later chunk', 'turn done', 'next first token'],
     );
     assert.equal(reader.reads() - readsBefore, 1, 'the three frames left in one write');
     reader.socket.close();
   });
 
-  it('sends a frame that can wait within its delay', async () => {
-    const { reader, writer } = await connect(20);
+  it('sends a frame that can wait within its allowance', async () => {
+    const { reader, writer } = await connect();
     const sentAt = performance.now();
-    writer.write('turn done', false);
+    writer.write('turn done', 20);
     await until(() => reader.frames.length === 1);
     const waited = (reader.frames[0]?.at ?? 0) - sentAt;
     assert.ok(waited >= 15, `held back for the delay (${waited.toFixed(1)} ms)`);
@@ -77,10 +77,27 @@ describe('FrameWriter', () => {
   });
 
   it('sends an urgent frame at once', async () => {
-    const { reader, writer } = await connect(10_000);
-    writer.write('first token', true);
+    const { reader, writer } = await connect();
+    writer.write('first token', 0);
     await until(() => reader.frames.length === 1);
     assert.equal(reader.frames[0]?.text, 'first token');
+    reader.socket.close();
+  });
+
+  it('sends waiting frames when the first of their allowances runs out', async () => {
+    const { reader, writer } = await connect();
+    const readsBefore = reader.reads();
+    const sentAt = performance.now();
+    writer.write('turn started', 10_000);
+    writer.write('turn done', 20);
+    await until(() => reader.frames.length === 2);
+    const waited = (reader.frames[1]?.at ?? 0) - sentAt;
+    assert.deepEqual(
+      reader.frames.map((frame) => frame.text),
+      ['turn started', 'turn done'],
+    );
+    assert.ok(waited >= 15 && waited < 1_000, `left after 20 ms (${waited.toFixed(1)} ms)`);
+    assert.equal(reader.reads() - readsBefore, 1, 'both frames left in one write');
     reader.socket.close();
   });
 });
