@@ -1,58 +1,69 @@
 // `npm run bench`: the platform's benchmarks, printed as a table and saved to bench/results/.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
-import { startNatsServer } from '@homelab-ai/testkit';
-import { benchMemoryBus } from './bus-memory.js';
-import { benchNatsBus } from './bus-nats.js';
-import { cleanupAll, onCleanup } from './cleanup.js';
+// Each benchmark runs in a fresh process of its own (`one.js --result-to`), one after another.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { checks, table } from './report.js';
-import { benchStartup } from './startup.js';
-import { benchModelAdapters } from './model-adapters.js';
-import { benchEmbeddedModels } from './embedded-models.js';
-import { benchIngestion, ingestionRows } from './ingestion.js';
-import { benchHybridRetrieval, hybridRows } from './hybrid-retrieval.js';
-import { benchChatTtft, chatTtftRows } from './chat-ttft.js';
+import { chatTtftRows } from './chat-ttft.js';
+import { hybridRows } from './hybrid-retrieval.js';
+import { ingestionRows } from './ingestion.js';
 
-const step = (what) => process.stdout.write(`${what}…\n`);
-const began = performance.now();
-let results;
-try {
-  const nats = await startNatsServer();
-  onCleanup(() => nats.stop());
-  step(`bus over NATS, ours vs raw nats.js (nats-server at ${nats.url})`);
-  const natsBus = await benchNatsBus(nats.url);
-  step('embedded bus');
-  const memoryBus = await benchMemoryBus();
-  step('remote model adapters vs raw fetch, loopback servers');
-  const modelAdapters = await benchModelAdapters();
-  step('embedded speech and embedding engines');
-  const embeddedModels = await benchEmbeddedModels();
-  step('ingestion: upload → searchable, through the whole platform');
-  const ingestionResult = await benchIngestion();
-  step('chat: time to first token through the platform, 1/16/64 sessions, RAG on');
-  const chat = await benchChatTtft();
-  step('hybrid retrieval over 100k chunks (builds the index first, about a minute)');
-  const hybrid = await benchHybridRetrieval();
-  step('homelab-ai up, 5 runs');
-  const startup = await benchStartup(5);
-  results = {
-    date: new Date().toISOString(),
-    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
-    node: process.version,
-    loadAverage1m: loadavg()[0],
-    natsBus,
-    memoryBus,
-    startup,
-    modelAdapters,
-    embeddedModels,
-    ingestionResult,
-    hybrid,
-    chat,
-    ingestion: [...ingestionRows(ingestionResult), ...hybridRows(hybrid), ...chatTtftRows(chat)],
-  };
-} finally {
-  await cleanupAll();
+const steps = [
+  ['natsBus', 'bus over NATS, ours vs raw nats.js'],
+  ['memoryBus', 'embedded bus'],
+  ['modelAdapters', 'remote model adapters vs raw fetch, loopback servers'],
+  ['embeddedModels', 'embedded speech and embedding engines'],
+  ['ingestion', 'ingestion: upload → searchable, through the whole platform'],
+  ['chat', 'chat: time to first token through the platform, 1/16/64 sessions, RAG on'],
+  ['hybrid', 'hybrid retrieval over 100k chunks (builds the index first, about a minute)'],
+  ['startup', 'homelab-ai up, 5 runs'],
+];
+
+/** Runs one benchmark in a fresh process and returns its result. */
+async function runAlone(name, directory) {
+  const file = join(directory, `${name}.json`);
+  const child = spawn(
+    process.execPath,
+    [new URL('./one.js', import.meta.url).pathname, name, '--result-to', file],
+    { stdio: 'inherit' },
+  );
+  const [code, signal] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`benchmark ${name} failed (${signal ?? `exit ${code}`})`);
+  return JSON.parse(await readFile(file, 'utf8'));
 }
+
+const began = performance.now();
+const directory = await mkdtemp(join(tmpdir(), 'homelab-bench-'));
+const measured = {};
+try {
+  for (const [name, what] of steps) {
+    process.stdout.write(`${what}…\n`);
+    measured[name] = await runAlone(name, directory);
+  }
+} finally {
+  await rm(directory, { recursive: true, force: true });
+}
+const results = {
+  date: new Date().toISOString(),
+  machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+  node: process.version,
+  loadAverage1m: loadavg()[0],
+  natsBus: measured.natsBus,
+  memoryBus: measured.memoryBus,
+  startup: measured.startup,
+  modelAdapters: measured.modelAdapters,
+  embeddedModels: measured.embeddedModels,
+  ingestionResult: measured.ingestion,
+  hybrid: measured.hybrid,
+  chat: measured.chat,
+  ingestion: [
+    ...ingestionRows(measured.ingestion),
+    ...hybridRows(measured.hybrid),
+    ...chatTtftRows(measured.chat),
+  ],
+};
 
 results.checks = checks(results);
 results.durationS = (performance.now() - began) / 1000;
