@@ -3,14 +3,16 @@
 // to the first `chunk` frame. Usage:
 //   node chat-clients-process.js <baseUrl> <token> serve <collection>
 //     reads one run per stdin line, `<sessions> <turnsEach> [llmUrl]`, and answers each with a
-//     line {"samples": [ms, …], "direct": [ms, …]}; with an llmUrl, the first session also asks
-//     the LLM server directly before each of its turns (its own time to first token, measured
-//     in the same conditions). One process serves every run, so that its own code is warm
+//     line {"samples": [{ms, late}, …], "direct": [{ms, late}, …]}: ms to the first chunk, and
+//     how late the LLM server says its first token was (the stamp on it). With an llmUrl, the
+//     first session also asks the LLM server directly before each of its turns (its time to
+//     first token, measured in the same conditions). One process serves every run, so that its own code is warm
 //     for the measured ones, as a browser's is;
 //   node chat-clients-process.js <baseUrl> <token> hold <count>
 //     opens <count> idle sockets, prints "open", and holds them until stdin closes.
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { readLatenessStamp } from '@homelab-ai/testkit';
 import WebSocket from 'ws';
 
 const [baseUrl, token, mode, ...rest] = process.argv.slice(2);
@@ -27,22 +29,25 @@ async function openSocket() {
     for (const waiter of [...waiting]) waiter(frame);
   });
   let sessionId;
-  /** Sends a question; resolves with ms to the first chunk, after the turn is done. */
+  /**
+   * Sends a question; resolves after the turn is done with ms to the first chunk and how late
+   * the LLM server says its own first token was (the stamp on it).
+   */
   const ask = (message, collection) =>
     new Promise((resolve, reject) => {
-      let firstChunkMs;
+      let first;
       const started = performance.now();
       const onFrame = (frame) => {
         if (frame.type === 'session') sessionId = frame.session_id;
-        if (frame.type === 'chunk' && firstChunkMs === undefined) {
-          firstChunkMs = performance.now() - started;
+        if (frame.type === 'chunk' && first === undefined) {
+          first = { ms: performance.now() - started, late: readLatenessStamp(frame.content) };
         }
         if (frame.type === 'notice') reject(new Error(frame.message));
         if (frame.type === 'done') {
           waiting.splice(waiting.indexOf(onFrame), 1);
           if (!frame.success) reject(new Error(frame.error));
-          else if (firstChunkMs === undefined) reject(new Error('no chunk streamed'));
-          else resolve(firstChunkMs);
+          else if (first === undefined) reject(new Error('no chunk streamed'));
+          else resolve(first);
         }
       };
       waiting.push(onFrame);
@@ -51,7 +56,10 @@ async function openSocket() {
   return { socket, ask };
 }
 
-/** The LLM server's own time to first token: one streamed request straight to it, in ms. */
+/**
+ * The LLM server's time to first token asked straight from it: ms for one streamed request, and
+ * how late the server says it was.
+ */
 async function directFirstToken(llmUrl) {
   const started = performance.now();
   const response = await fetch(`${llmUrl}/chat/completions`, {
@@ -64,13 +72,18 @@ async function directFirstToken(llmUrl) {
     }),
   });
   const reader = response.body.getReader();
-  for (;;) {
+  const decoder = new TextDecoder();
+  let text = '';
+  let token;
+  while (token === undefined) {
     const { value, done } = await reader.read();
-    if (done || new TextDecoder().decode(value).includes('"content"')) break;
+    if (done) throw new Error('the LLM server sent no token');
+    text += decoder.decode(value, { stream: true });
+    token = /"content":"([^"]+)"/.exec(text)?.[1];
   }
   const ms = performance.now() - started;
   await reader.cancel();
-  return ms;
+  return { ms, late: readLatenessStamp(token) };
 }
 
 async function run(sessions, turnsEach, collection, llmUrl) {

@@ -15,6 +15,19 @@ export interface LoopbackLlmOptions {
   /** Answer every completion with this HTTP status and an OpenAI-style error body. */
   failStatus?: number;
   apiKey?: string;
+  /**
+   * Starts a streamed answer's first token with `[[late-ms=N]] `: how much later than
+   * `firstTokenDelayMs` the server wrote it, counted from the request's arrival (its own event
+   * loop was busy, or its process waited for a core). For benchmarks that take the server's own
+   * time to first token off each request's.
+   */
+  stampLateness?: boolean;
+}
+
+/** Reads the stamp `stampLateness` puts on a first token: ms, or undefined when absent. */
+export function readLatenessStamp(firstToken: string): number | undefined {
+  const stamp = /^\[\[late-ms=(\d+(?:\.\d+)?)\]\] /.exec(firstToken);
+  return stamp ? Number(stamp[1]) : undefined;
 }
 
 export interface LoopbackLlm {
@@ -52,6 +65,7 @@ export async function startLoopbackLlm(options: LoopbackLlmOptions = {}): Promis
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const arrived = performance.now();
     if (options.apiKey && request.headers.authorization !== `Bearer ${options.apiKey}`) {
       response.writeHead(401, { 'content-type': 'application/json' });
       response.end(
@@ -95,6 +109,7 @@ export async function startLoopbackLlm(options: LoopbackLlmOptions = {}): Promis
       }
     });
     await sleep(options.firstTokenDelayMs ?? 0);
+    const lateMs = Math.max(0, performance.now() - arrived - (options.firstTokenDelayMs ?? 0));
     if (!body.stream) {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(
@@ -128,7 +143,8 @@ export async function startLoopbackLlm(options: LoopbackLlmOptions = {}): Promis
     for (const [index, word] of limited.entries()) {
       if (closed) return;
       if (index > 0) await sleep(options.tokenDelayMs ?? 0);
-      send({ content: word }, null);
+      const stamp = index === 0 && options.stampLateness ? `[[late-ms=${lateMs.toFixed(2)}]] ` : '';
+      send({ content: `${stamp}${word}` }, null);
     }
     send({}, 'stop');
     response.end('data: [DONE]\n\n');
