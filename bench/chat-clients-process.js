@@ -6,8 +6,8 @@
 //     line {"samples": [{ms, late}, …], "direct": [{ms, late}, …]}: ms to the first chunk, and
 //     how late the LLM server says its first token was (the stamp on it). With an llmUrl, the
 //     first session also asks the LLM server directly before each of its turns (its time to
-//     first token, measured in the same conditions). One process serves every run, so that its own code is warm
-//     for the measured ones, as a browser's is;
+//     first token, measured in the same conditions). One process serves every run, so that
+//     its own code is warm for the measured ones, as a browser's is;
 //   node chat-clients-process.js <baseUrl> <token> hold <count>
 //     opens <count> idle sockets, prints "open", and holds them until stdin closes.
 import { once } from 'node:events';
