@@ -3,9 +3,10 @@
 // (a loopback OpenAI-compatible server in its own process, 20 ms to first token). That time is
 // asked directly from the server between the turns of one session, and each turn's is
 // corrected by how late the server says its own first token was (the stamp on it): under load
-// the loopback server, on the same two cores, is itself late, and that is not the platform's. RAG on: every question searches a collection (BM25 + vectors from
-// an instant loopback embedder in its own process). The clients run in their own process, as
-// browsers do. 1, 16 and 64 concurrent sessions; the platform's memory per open session.
+// the loopback server, on the same two cores, is itself late, and that is not the platform's.
+// RAG on: every question searches a collection (BM25 + vectors from an instant loopback
+// embedder in its own process). The clients run in their own process, as browsers do. 1, 16
+// and 64 concurrent sessions; the platform's memory per open session.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
@@ -243,9 +244,9 @@ const ms = (value) => `${value.toFixed(1)} ms`;
 const cpu = ({ cpuMsPerTurn: { mainThread, process } }) =>
   `; platform CPU per turn ${mainThread === undefined ? '' : `${ms(mainThread)} main thread, `}${ms(process)} in all`;
 /** A level's percentiles, with what the LLM server's own lateness was and the p99 with it. */
-const figures = (level) =>
-  `p50 ${ms(level.p50)} / p99 ${ms(level.p99)} (LLM server late by p50 ${ms(level.llmLate.p50)} / ` +
-  `p99 ${ms(level.llmLate.p99)}; p99 ${ms(level.uncorrectedP99)} with it)${cpu(level)}`;
+const figures = ({ p50, p99, llmLate, uncorrectedP99, ...level }) =>
+  `p50 ${ms(p50)} / p99 ${ms(p99)} (LLM server late by p50 ${ms(llmLate.p50)} / ` +
+  `p99 ${ms(llmLate.p99)}; p99 ${ms(uncorrectedP99)} with it)${cpu(level)}`;
 
 export function chatTtftRows(result) {
   if (!result) return [];
