@@ -16,6 +16,7 @@ export {
 } from './migrations/index.js';
 export * from './repository/users.js';
 export * from './repository/chat.js';
+export * from './repository/chat-exchanges.js';
 export * from './repository/documents.js';
 export { inTransaction } from './repository/transaction.js';
 export { toDatabaseError } from './database-errors.js';

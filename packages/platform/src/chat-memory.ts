@@ -28,12 +28,14 @@ import {
   recentSessionMessages,
   recordUserLogin,
   chatSessionTitle,
-  recordChatExchange,
+  recordChatExchanges,
+  type ExchangeInput,
   type Message,
   type MessageSource,
   type MetadataDb,
 } from '@homelab-ai/metadata-db';
 import type { HistoryEntry, SessionCache } from '@homelab-ai/session-cache';
+import { CoalescingWriter } from './coalescing-writer.js';
 
 export interface ChatMemorySettings {
   /** Messages of a session kept in the cache and loaded from the DB (default 200). */
@@ -101,6 +103,12 @@ export function createChatMemory(
     const companion = await getCompanion(db, ownerId, id).catch(() => undefined);
     return companion?.id ?? null;
   }
+
+  // Turns that finish while another's record is being written are stored together, next.
+  const exchanges = new CoalescingWriter<ExchangeInput, boolean>(
+    async (inputs) => recordChatExchanges(await database(), inputs),
+    (input) => input.answer.requestId,
+  );
 
   // Owners and sessions hardly change: a turn need not look them up again for a while.
   const scopes = new ExpiringMap<string, TurnScope>(SCOPE_CACHE_MS, SCOPE_CACHE_ENTRIES);
@@ -189,7 +197,7 @@ export function createChatMemory(
             });
             return outcome.inserted;
           })
-        : recordChatExchange(db, {
+        : exchanges.write({
             sessionId: scope.sessionId,
             question: { content: turn.question, requestId: turn.requestId },
             answer,

@@ -60,57 +60,6 @@ export interface MessageInsertOutcome {
   id: string;
 }
 
-export interface ExchangeInput {
-  sessionId: string;
-  question: { content: string; requestId: string };
-  answer: { content: string; requestId: string; sources: readonly MessageSource[] };
-  /** The session's title if it has none yet. */
-  title: string;
-}
-
-/**
- * Stores a question and its answer once per request id, in one statement (one round trip, one
- * atomic write: the embedded database is a single session that a multi-step transaction would
- * hold across round trips). The session is touched and titled if untitled. The answer is
- * stamped a microsecond after the question, so the two keep their order even within one clock
- * tick. Returns whether the answer was new (false on a redelivery).
- */
-export async function recordChatExchange(
-  db: Kysely<Database>,
-  input: ExchangeInput,
-): Promise<boolean> {
-  const { sessionId, question, answer } = input;
-  try {
-    const result = await sql<{ answer_inserted: boolean }>`
-      with inserted as (
-        insert into messages (session_id, role, content, request_id, sources, created_at)
-        values
-          (${sessionId}, 'user', ${question.content}, ${question.requestId}, '[]'::jsonb,
-           clock_timestamp()),
-          (${sessionId}, 'assistant', ${answer.content}, ${answer.requestId},
-           ${toJson(answer.sources)}::jsonb, clock_timestamp() + interval '1 microsecond')
-        on conflict (request_id) do nothing
-        returning role
-      ), touched as (
-        -- Runs although nothing reads it, as every data-modifying WITH does.
-        update chat_sessions
-        set updated_at = now(), title = case when title = '' then ${input.title} else title end
-        where id = ${sessionId} and exists (select 1 from inserted)
-        returning id
-      )
-      select coalesce(bool_or(role = 'assistant'), false) as answer_inserted from inserted
-    `.execute(db);
-    return result.rows[0]?.answer_inserted === true;
-  } catch (error) {
-    if (sqlState(error) === FOREIGN_KEY_VIOLATION) {
-      throw new PlatformError('not_found', `chat session ${sessionId} does not exist`, {
-        cause: error,
-      });
-    }
-    throw toDatabaseError(error, `storing the answer of request ${question.requestId}`);
-  }
-}
-
 /** Stores a message once per request id, so a redelivered bus message is not doubled. */
 export async function insertMessageOnce(
   db: Kysely<Database>,
