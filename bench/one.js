@@ -3,34 +3,8 @@
 // (run.js) runs each benchmark so, in a fresh process, so that none inherits the previous
 // one's leftovers (a platform's workers and timers, a loaded model, a grown heap).
 import { writeFile } from 'node:fs/promises';
-import { startNatsServer } from '@homelab-ai/testkit';
-import { benchMemoryBus } from './bus-memory.js';
-import { benchNatsBus } from './bus-nats.js';
-import { cleanupAll, onCleanup } from './cleanup.js';
-import { benchChatTtft, chatTtftRows } from './chat-ttft.js';
-import { benchEmbeddedModels } from './embedded-models.js';
-import { benchHybridRetrieval, hybridRows } from './hybrid-retrieval.js';
-import { benchIngestion, ingestionRows } from './ingestion.js';
-import { benchModelAdapters } from './model-adapters.js';
-import { benchStartup } from './startup.js';
-
-async function natsBus() {
-  const nats = await startNatsServer();
-  onCleanup(() => nats.stop());
-  return benchNatsBus(nats.url);
-}
-
-/** Each benchmark, and the rows it prints on its own (the others are printed by run.js). */
-export const BENCHES = {
-  natsBus: { run: natsBus },
-  memoryBus: { run: benchMemoryBus },
-  modelAdapters: { run: () => benchModelAdapters() },
-  embeddedModels: { run: benchEmbeddedModels },
-  ingestion: { run: benchIngestion, rows: ingestionRows },
-  chat: { run: benchChatTtft, rows: chatTtftRows },
-  hybrid: { run: () => benchHybridRetrieval(), rows: hybridRows },
-  startup: { run: () => benchStartup(5) },
-};
+import { BENCHES } from './benches.js';
+import { cleanupAll } from './cleanup.js';
 
 const [name = '', flag, resultFile] = process.argv.slice(2);
 const chosen = BENCHES[name];

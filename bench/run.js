@@ -5,23 +5,8 @@ import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BENCHES } from './benches.js';
 import { checks, table } from './report.js';
-import { chatTtftRows } from './chat-ttft.js';
-import { hybridRows } from './hybrid-retrieval.js';
-import { ingestionRows } from './ingestion.js';
-
-// Startup first, on a machine at rest as at a user's first start: right after the hybrid
-// benchmark (100k chunks written and deleted) it came out 100–300 ms slower than alone.
-const steps = [
-  ['startup', 'homelab-ai up, 5 runs'],
-  ['natsBus', 'bus over NATS, ours vs raw nats.js'],
-  ['memoryBus', 'embedded bus'],
-  ['modelAdapters', 'remote model adapters vs raw fetch, loopback servers'],
-  ['embeddedModels', 'embedded speech and embedding engines'],
-  ['ingestion', 'ingestion: upload → searchable, through the whole platform'],
-  ['chat', 'chat: time to first token through the platform, 1/16/64 sessions, RAG on'],
-  ['hybrid', 'hybrid retrieval over 100k chunks (builds the index first, about a minute)'],
-];
 
 /** Runs one benchmark in a fresh process and returns its result. */
 async function runAlone(name, directory) {
@@ -40,7 +25,7 @@ const began = performance.now();
 const directory = await mkdtemp(join(tmpdir(), 'homelab-bench-'));
 const measured = {};
 try {
-  for (const [name, what] of steps) {
+  for (const [name, { what }] of Object.entries(BENCHES)) {
     process.stdout.write(`${what}…\n`);
     measured[name] = await runAlone(name, directory);
   }
@@ -60,11 +45,7 @@ const results = {
   ingestionResult: measured.ingestion,
   hybrid: measured.hybrid,
   chat: measured.chat,
-  ingestion: [
-    ...ingestionRows(measured.ingestion),
-    ...hybridRows(measured.hybrid),
-    ...chatTtftRows(measured.chat),
-  ],
+  ingestion: ['ingestion', 'hybrid', 'chat'].flatMap((name) => BENCHES[name].rows(measured[name])),
 };
 
 results.checks = checks(results);
