@@ -68,26 +68,14 @@ export async function recordChatExchanges(
     const newAnswers = new Set(result.rows.map((row) => row.request_id));
     return inputs.map((input) => newAnswers.has(input.answer.requestId));
   } catch (error) {
-    const what =
-      inputs.length === 1
-        ? `request ${inputs[0]?.question.requestId ?? ''}`
-        : `${inputs.length} chat turns`;
+    const only = inputs.length === 1 ? inputs[0] : undefined;
+    const what = only ? `request ${only.question.requestId}` : `${inputs.length} chat turns`;
     if (sqlState(error) === FOREIGN_KEY_VIOLATION) {
-      const session =
-        inputs.length === 1 ? `chat session ${inputs[0]?.sessionId ?? ''}` : `a chat session`;
+      const session = only ? `chat session ${only.sessionId}` : 'a chat session';
       throw new PlatformError('not_found', `${session} of ${what} does not exist`, {
         cause: error,
       });
     }
     throw toDatabaseError(error, `storing the answer of ${what}`);
   }
-}
-
-/** `recordChatExchanges` for one exchange: whether its answer was new. */
-export async function recordChatExchange(
-  db: Kysely<Database>,
-  input: ExchangeInput,
-): Promise<boolean> {
-  const [inserted] = await recordChatExchanges(db, [input]);
-  return inserted === true;
 }
