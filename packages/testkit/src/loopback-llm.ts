@@ -24,6 +24,11 @@ export interface LoopbackLlmOptions {
   stampLateness?: boolean;
 }
 
+/** The stamp `stampLateness` puts before a first token. */
+function latenessStamp(lateMs: number): string {
+  return `[[late-ms=${lateMs.toFixed(2)}]] `;
+}
+
 /** Reads the stamp `stampLateness` puts on a first token: ms, or undefined when absent. */
 export function readLatenessStamp(firstToken: string): number | undefined {
   const stamp = /^\[\[late-ms=(\d+(?:\.\d+)?)\]\] /.exec(firstToken);
@@ -143,7 +148,7 @@ export async function startLoopbackLlm(options: LoopbackLlmOptions = {}): Promis
     for (const [index, word] of limited.entries()) {
       if (closed) return;
       if (index > 0) await sleep(options.tokenDelayMs ?? 0);
-      const stamp = index === 0 && options.stampLateness ? `[[late-ms=${lateMs.toFixed(2)}]] ` : '';
+      const stamp = index === 0 && options.stampLateness ? latenessStamp(lateMs) : '';
       send({ content: `${stamp}${word}` }, null);
     }
     send({}, 'stop');
