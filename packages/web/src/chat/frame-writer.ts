@@ -23,13 +23,9 @@ export class FrameWriter {
   /** Sends `data` now (`maxDelayMs` 0) or within `maxDelayMs`, with whatever else waits. */
   write(data: string, maxDelayMs: number): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    if (maxDelayMs <= 0) {
-      if (this.#timer === undefined) return this.socket.send(data);
-      this.socket.send(data);
-      return this.flush();
-    }
-    if (this.#timer === undefined) this.connection.cork();
+    if (maxDelayMs > 0 && this.#timer === undefined) this.connection.cork();
     this.socket.send(data);
+    if (maxDelayMs <= 0) return this.flush();
     const deadline = performance.now() + maxDelayMs;
     if (deadline >= this.#deadline) return;
     clearTimeout(this.#timer);
