@@ -7,7 +7,6 @@ export {
   type PgliteMetadataDbSettings,
   type PostgresMetadataDbSettings,
 } from './open-metadata-db.js';
-export { PgliteDialect } from './pglite/pglite-dialect.js';
 export {
   MIGRATIONS,
   migrateMetadataDb,

@@ -3,7 +3,8 @@
  * `schema_migrations`, idempotent, serialized across concurrent starts by a transaction-scoped
  * advisory lock, and refusing a database whose schema is newer than this build knows.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { sql } from '../kysely-runtime.js';
 import { PlatformError } from '@homelab-ai/contracts';
 import type { Database } from '../schema.js';
 

@@ -4,9 +4,9 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Kysely, sql } from 'kysely';
 import { PlatformError } from '@homelab-ai/contracts';
 import { errorMessage, toDatabaseError } from '../database-errors.js';
+import { loadKysely, sql } from '../kysely-runtime.js';
 import { MIGRATIONS, migrateMetadataDb, type Migration } from '../migrations/index.js';
 import type { MetadataDb } from '../port.js';
 import type { Database } from '../schema.js';
@@ -37,6 +37,7 @@ export async function createPgliteMetadataDb(
       { cause: error },
     );
   }
+  const { Kysely } = await loadKysely();
   const db = new Kysely<Database>({ dialect: new PgliteDialect(pglite) });
   let migrations;
   try {

@@ -3,7 +3,6 @@
  * Errors name the server as host:port/database, never the password.
  */
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PlatformError } from '@homelab-ai/contracts';
 import {
   describePostgresTarget,
@@ -11,6 +10,7 @@ import {
   parsePostgresUrl,
   toDatabaseError,
 } from '../database-errors.js';
+import { loadKysely, sql } from '../kysely-runtime.js';
 import { MIGRATIONS, migrateMetadataDb, type Migration } from '../migrations/index.js';
 import type { MetadataDb } from '../port.js';
 import type { Database } from '../schema.js';
@@ -69,6 +69,7 @@ export async function createPostgresMetadataDb(
     );
   }
 
+  const { Kysely, PostgresDialect } = await loadKysely();
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let migrations;
   try {

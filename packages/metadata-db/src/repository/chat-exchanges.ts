@@ -4,7 +4,8 @@
  * busy chat handler keeps the database's cost per turn down: on the embedded database a
  * statement's own overhead is most of a small insert's cost.
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
+import { sql } from '../kysely-runtime.js';
 import { PlatformError } from '@homelab-ai/contracts';
 import { FOREIGN_KEY_VIOLATION, sqlState, toDatabaseError } from '../database-errors.js';
 import { toJson, type Database, type MessageSource } from '../schema.js';

@@ -2,7 +2,8 @@
  * Chat history: sessions and their messages, written idempotently per bus request; and the
  * look-ups the chat handler makes for a bus turn (its owner, its session, a stored answer).
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from '../kysely-runtime.js';
 import { PlatformError } from '@homelab-ai/contracts';
 import { FOREIGN_KEY_VIOLATION, sqlState, toDatabaseError } from '../database-errors.js';
 import {

@@ -1,5 +1,6 @@
 /** A user's chat sessions as the app shows them: listed, searched, renamed, deleted. */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from '../kysely-runtime.js';
 import { PlatformError } from '@homelab-ai/contracts';
 import { toDatabaseError } from '../database-errors.js';
 import type { ChatSession, Database, Message } from '../schema.js';

@@ -2,7 +2,8 @@
  * Knowledge library reads and deletions, always scoped to an owner: a user never reaches
  * another user's collections or documents through these (they answer `not_found`).
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from '../kysely-runtime.js';
 import { PlatformError } from '@homelab-ai/contracts';
 import { toDatabaseError } from '../database-errors.js';
 import type { Collection, Database, Document } from '../schema.js';

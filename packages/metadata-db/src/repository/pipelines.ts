@@ -2,7 +2,8 @@
  * Pipeline runs and their steps: what the embedded runner persists so a run can be shown,
  * cancelled, served from the step cache and resumed after a restart.
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { sql } from '../kysely-runtime.js';
 import { PlatformError } from '@homelab-ai/contracts';
 import { toDatabaseError } from '../database-errors.js';
 import { isUuid } from './ids.js';
