@@ -2,4 +2,4 @@ export * from './port.js';
 export * from './subject-match.js';
 export * from './consume-policy.js';
 export { createMemoryBus, type MemoryBusSettings } from './memory/memory-bus.js';
-export { createNatsBus, type NatsBusSettings } from './nats/nats-bus.js';
+export { createNatsBus, type NatsBusSettings } from './nats-bus-loader.js';

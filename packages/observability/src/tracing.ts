@@ -1,6 +1,8 @@
 /**
  * Trace context through bus headers (W3C traceparent) with the OpenTelemetry API. A basic
  * tracer provider gives real trace ids; exporting spans is left to an OTel SDK the operator adds.
+ * The provider and propagator load on first use or when `installTracing` is called (the
+ * platform calls it once it answers): their modules take ~100 ms to load.
  * A span's context is passed on explicitly (`spanHeaders`, `spanIds`): no async-hooks context
  * manager is installed, since its promise hooks cost every promise of the process CPU and
  * garbage. An SDK that installs one still sees `withSpan`'s span as the active one.
@@ -15,17 +17,25 @@ import {
   type TextMapGetter,
   type TextMapSetter,
 } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 
-let installed = false;
+let installing: Promise<void> | undefined;
 
-/** Registers the propagator and tracer provider once per process. */
-export function installTracing(): void {
-  if (installed) return;
-  installed = true;
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(new BasicTracerProvider());
+/**
+ * Loads and registers the propagator and tracer provider, once per process; resolves when
+ * they are registered. `withSpan` calls it first.
+ */
+export function installTracing(): Promise<void> {
+  installing ??= Promise.all([
+    import('@opentelemetry/core'),
+    import('@opentelemetry/sdk-trace-base'),
+  ])
+    .then(([{ W3CTraceContextPropagator }, { BasicTracerProvider }]) => {
+      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+      trace.setGlobalTracerProvider(new BasicTracerProvider());
+    })
+    // Without them the API's no-op tracer stays: spans record nothing, turns go on.
+    .catch(() => undefined);
+  return installing;
 }
 
 export type Headers = Record<string, string>;
@@ -66,6 +76,7 @@ export async function withSpan<T>(
   work: (span: Span) => Promise<T>,
   parentHeaders?: Headers,
 ): Promise<T> {
+  await installTracing();
   const parent = parentHeaders ? extractTraceContext(parentHeaders) : context.active();
   const span = tracer().startSpan(name, { attributes }, parent);
   try {

@@ -6,7 +6,6 @@ import type { ChatModel } from '@homelab-ai/models';
 import {
   createLogger,
   createMetrics,
-  installTracing,
   type Logger,
   type PlatformMetrics,
 } from '@homelab-ai/observability';
@@ -83,7 +82,6 @@ export async function createPlatform(
   config: PlatformConfig,
   options: { name?: string; logger?: Logger } = {},
 ): Promise<Platform> {
-  installTracing();
   const name = options.name ?? 'homelab-ai';
   const logger = options.logger ?? createLogger({ level: config.logLevel, name });
   const metrics = createMetrics();

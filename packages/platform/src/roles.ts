@@ -8,6 +8,7 @@ import {
   startVoiceAssistant,
   type RunningHandler,
 } from '@homelab-ai/handlers';
+import { installTracing } from '@homelab-ai/observability';
 import { addOpsRoutes, startHttpServer, type RunningHttpServer } from '@homelab-ai/web/serving';
 import { databaseExists } from './knowledge.js';
 import type { Platform } from './platform.js';
@@ -74,6 +75,8 @@ export async function startRoles(
   for (const role of roles)
     if (role !== 'gateway') handlers.push(await startHandler(platform, role));
   const server = await startGatewayServer(platform, roles.includes('gateway'));
+  // Tracing's SDK loads once the platform answers (the first span would load it otherwise).
+  setImmediate(() => void installTracing());
   let stopping: Promise<void> | undefined;
   return {
     url: server.url,

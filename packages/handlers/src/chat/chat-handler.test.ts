@@ -20,7 +20,7 @@ import type { RunningHandler } from '../shared/handler-context.js';
 import { listenToTurn } from '../testing/turn-listener.js';
 import { startChatHandler } from './chat-handler.js';
 
-installTracing();
+await installTracing();
 
 const settings = { ackWaitMs: 2_000, maxDeliver: 2, concurrency: 4, maxTokens: 256 };
 
