@@ -19,6 +19,8 @@ import {
 } from '@opentelemetry/api';
 
 let installing: Promise<void> | undefined;
+/** Set once `installing` has settled: spans then start without waiting on it. */
+let installed = false;
 
 /**
  * Loads and registers the propagator and tracer provider, once per process; resolves when
@@ -34,7 +36,10 @@ export function installTracing(): Promise<void> {
       trace.setGlobalTracerProvider(new BasicTracerProvider());
     })
     // Without them the API's no-op tracer stays: spans record nothing, turns go on.
-    .catch(() => undefined);
+    .catch(() => undefined)
+    .then(() => {
+      installed = true;
+    });
   return installing;
 }
 
@@ -76,7 +81,7 @@ export async function withSpan<T>(
   work: (span: Span) => Promise<T>,
   parentHeaders?: Headers,
 ): Promise<T> {
-  await installTracing();
+  if (!installed) await installTracing();
   const parent = parentHeaders ? extractTraceContext(parentHeaders) : context.active();
   const span = tracer().startSpan(name, { attributes }, parent);
   try {
