@@ -25,7 +25,7 @@ import { median, percentile } from './stats.js';
 
 const TOKEN = 'hlai_bench_bootstrap_token_0123456789abcdef';
 const LLM_FIRST_TOKEN_MS = 20;
-/** Rounds of 16 sessions × 10 turns (3,571 turns in all) that bring the platform to steady state. */
+/** Rounds of 16 sessions × 10 turns (then 1 × 50) that bring the platform to steady state. */
 const WARM_UP_ROUNDS = 20;
 
 async function startChildServer(script, args = []) {
@@ -53,7 +53,8 @@ const CLIENTS = new URL('./chat-clients-process.js', import.meta.url).pathname;
  * Browser-like clients in their own process, one process for every run of the benchmark (its
  * code warm for the measured runs, as a browser's is). `run` resolves with ms to the first
  * chunk of each turn, and with an llmUrl the LLM server's own time to first token, asked
- * directly between the turns.
+ * directly between the turns. `turns` counts the chat turns the platform has served so far,
+ * each session's unmeasured first turn included.
  */
 function startClients(base) {
   const child = spawn(process.execPath, [CLIENTS, base, TOKEN, 'serve', 'bench'], {
@@ -66,9 +67,11 @@ function startClients(base) {
   });
   exited.catch(() => {});
   return {
+    turns: 0,
     async run(sessions, turnsEach, llmUrl) {
       child.stdin.write(`${sessions} ${turnsEach} ${llmUrl ?? ''}\n`);
       const line = await Promise.race([lines.next(), exited]);
+      this.turns += sessions * (turnsEach + 1); // with each session's first turn, which creates it
       return JSON.parse(line.value);
     },
     stop: () => child.stdin.end(),
@@ -94,12 +97,23 @@ function cpuNow() {
 /** Runs a level's turns and measures the platform's CPU time spent per turn meanwhile. */
 async function measuredTurns(clients, sessions, turnsEach, llmUrl) {
   const before = cpuNow();
+  const turnsBefore = clients.turns;
   const result = await clients.run(sessions, turnsEach, llmUrl);
   const after = cpuNow();
-  const turns = sessions * (turnsEach + 1); // with each session's unmeasured first turn
+  const turns = clients.turns - turnsBefore;
   const perTurn = (field) =>
     before[field] === undefined ? undefined : (after[field] - before[field]) / turns;
-  return { ...result, cpu: { mainThread: perTurn('mainThread'), process: perTurn('process') } };
+  return {
+    ...result,
+    turns: [turnsBefore + 1, clients.turns],
+    cpu: { mainThread: perTurn('mainThread'), process: perTurn('process') },
+  };
+}
+
+/** Unmeasured rounds of 16 sessions × 10 turns, then 1 × 50. */
+async function warmUp(clients, rounds) {
+  for (let round = 0; round < rounds; round++) await clients.run(16, 10);
+  await clients.run(1, 50);
 }
 
 /** The server's stamp, which the bench cannot do without. */
@@ -214,14 +228,13 @@ export async function benchChatTtft() {
   // turns it optimizes a hundred functions a second or more, on the same two cores. One
   // 16-session level is measured then, after a short warm-up, and reported as its own row.
   const clients = startClients(base);
-  await clients.run(16, 10);
-  await clients.run(1, 50);
+  await warmUp(clients, 1);
   const justStarted = await measuredTurns(clients, 16, 40);
   // Then warm up, unmeasured, as the ingestion benchmark does, until the platform is steady
-  // (its compiling settled, its caches filled): the levels measure a platform that has been
-  // serving a while, as a homelab's has.
-  for (let round = 0; round < WARM_UP_ROUNDS; round++) await clients.run(16, 10);
-  await clients.run(1, 50);
+  // (its compiling settled, its caches filled): the levels measure a platform that has served
+  // a few thousand turns.
+  await warmUp(clients, WARM_UP_ROUNDS);
+  const warmUpTurns = clients.turns - justStarted.turns[1];
 
   // The LLM's own time to first token is asked straight from the server between the turns of
   // one session, so that it is measured in the same conditions; every level subtracts it, each
@@ -243,7 +256,11 @@ export async function benchChatTtft() {
   }
   clients.stop();
   if (first[0] === 1) levels.unshift(overhead(1, baseline, llm));
-  const justStartedLevel = overhead(16, justStarted, llm);
+  const justStartedLevel = {
+    ...overhead(16, justStarted, llm),
+    turns: justStarted.turns,
+    warmUpTurnsAfter: warmUpTurns,
+  };
   const memoryPerSocket = process.env.BENCH_CHAT_LEVELS
     ? undefined
     : await memoryPerSession(base, 800);
@@ -264,11 +281,11 @@ export function chatTtftRows(result) {
   const one = at(1);
   const sixteen = at(16);
   const sixtyFour = at(64);
+  const { turns, warmUpTurnsAfter } = result.justStarted;
   const justStarted = {
-    figure:
-      'Chat TTFT overhead, 16 sessions, just after start (its turns 228–883; V8 still compiling)',
+    figure: `Chat TTFT overhead, 16 sessions, just after start (its turns ${turns[0]}–${turns[1]}; V8 still compiling)`,
     measured: figures(result.justStarted),
-    target: '— (the levels above are measured after 3,500 more turns)',
+    target: `— (the other levels come after ${warmUpTurnsAfter} more turns)`,
   };
   if (!one || !sixteen || !sixtyFour)
     return [
